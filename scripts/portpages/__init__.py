@@ -1,0 +1,1 @@
+"""portpages: port records in YAML become a localized MkDocs reference site."""

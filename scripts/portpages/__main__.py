@@ -1,0 +1,3 @@
+from portpages.cli import main
+
+raise SystemExit(main())

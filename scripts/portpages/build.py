@@ -1,0 +1,37 @@
+"""Build stage: run `mkdocs build --strict` into a fresh folder, then swap it in.
+
+The previous site stays in place until a build has fully succeeded.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from portpages.problems import Failed, Problem
+
+
+def build_site(root: Path, output: Path) -> int:
+    output = output if output.is_absolute() else root / output
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(staging)],
+        cwd=root, env=env, capture_output=True, text=True,
+    )
+    if result.returncode != 0:
+        shutil.rmtree(staging, ignore_errors=True)
+        sys.stderr.write(result.stdout + result.stderr)
+        raise Failed([Problem("mkdocs.yml", 1, 1, "E950", f"mkdocs build failed (output above); {output.name}/ was left as it was")])
+    old = output.with_name(f".{output.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    if output.exists():
+        output.rename(old)
+    staging.rename(output)
+    shutil.rmtree(old, ignore_errors=True)
+    print(f"site built in {output.relative_to(root) if output.is_relative_to(root) else output}/", file=sys.stderr)
+    return 0

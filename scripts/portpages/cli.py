@@ -1,0 +1,153 @@
+"""Command line: every stage's problems end here, printed one per line; no tracebacks."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from portpages.problems import Failed, Problem
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        # A wrong command line is bad input like any other: one line, a code, a fix, exit 1.
+        raise Failed([Problem("command line", 1, 1, "E900", f"{message}; run `portpages --help`")])
+
+
+def _report(problems, stream=sys.stderr) -> None:
+    for problem in problems:
+        print(problem, file=stream)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for problem in problems:
+            print(problem.github())
+
+
+def _project(args):
+    from portpages.project import open_project
+
+    return open_project(Path(args.root).resolve())
+
+
+def _load(args, project):
+    from portpages.records import load_records
+
+    registry = None
+    if getattr(args, "registry", None):
+        from portpages.registry import read_registry
+
+        registry = read_registry(Path(args.registry))
+    loaded = load_records(project.ports_dir, project.languages, registry)
+    _report(loaded.problems)
+    return loaded
+
+
+def cmd_check(args) -> int:
+    project = _project(args)
+    loaded = _load(args, project)
+    warnings = len(loaded.problems)
+    print(f"{len(loaded.records)} records OK" + (f", {warnings} warning(s)" if warnings else ""), file=sys.stderr)
+    return 0
+
+
+def cmd_generate(args) -> int:
+    from portpages.render import render_site
+    from portpages.write import write_generated
+
+    project = _project(args)
+    loaded = _load(args, project)
+    files = render_site(project, loaded.records)
+    written, removed = write_generated(project.docs_dir, files)
+    print(f"{len(files)} pages: {written} written, {removed} removed, {len(files) - written} unchanged", file=sys.stderr)
+    return 0
+
+
+def cmd_site(args) -> int:
+    from portpages.build import build_site
+
+    cmd_generate(args)
+    return build_site(Path(args.root).resolve(), Path(args.output))
+
+
+def cmd_serve(args) -> int:
+    """Live preview: MkDocs serves docs/; we regenerate pages whenever a record changes."""
+    import subprocess
+    import time
+
+    project = _project(args)
+    cmd_generate(args)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", args.dev_addr], cwd=project.root, env=env)
+
+    def state():
+        return sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in project.ports_dir.glob("*.yaml"))
+
+    seen = state()
+    try:
+        while server.poll() is None:
+            time.sleep(1)
+            now = state()
+            if now != seen:
+                seen = now
+                try:
+                    cmd_generate(args)
+                except Failed as failed:  # keep serving the last good pages
+                    _report(failed.problems)
+        return server.returncode
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            server.wait()
+
+
+def cmd_fingerprint(args) -> int:
+    project = _project(args)
+    loaded = _load(args, project)
+    record = next((r for r in loaded.records if r.port == args.port), None)
+    if record is None:
+        raise Failed([Problem(f"ports/{args.port}.yaml", 1, 1, "E702", f"no record for port {args.port}; write ports/{args.port}.yaml first")])
+    print(record.text.fingerprint())
+    return 0
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number from 0 to 65535")
+    return int(text)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = _Parser(prog="portpages", description="Check port records and build the reference site.")
+    top.add_argument("--root", default=".", help="project folder (holding mkdocs.yml and ports/)")
+    sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def command(name, func, help_text, registry=True):
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if registry:
+            p.add_argument("--registry", metavar="CSV", help="IANA service-names-port-numbers.csv to cross-check against")
+        p.set_defaults(func=func)
+        return p
+
+    command("check", cmd_check, "check every record; print each problem as file:line:col: CODE message")
+    command("generate", cmd_generate, "check, then write the Markdown pages into docs/ (only changed files)")
+    site = command("site", cmd_site, "check, generate, and build the site with mkdocs build --strict")
+    site.add_argument("--output", default="site", help="site folder, replaced only when the build succeeds")
+    serve = command("serve", cmd_serve, "live preview on http://127.0.0.1:8000/, regenerating when a record changes")
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address for the preview server")
+    fp = command("fingerprint", cmd_fingerprint, "print the fingerprint of a record's English text (for translations)", registry=False)
+    fp.add_argument("port", type=_port)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = parser().parse_args(argv)
+        return args.func(args)
+    except Failed as failed:
+        _report(failed.problems)
+        errors = sum(p.is_error for p in failed.problems)
+        print(f"{errors} error(s); nothing was written", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,68 @@
+"""Where things are, and what mkdocs.yml says the generator needs to know."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from portpages.problems import Failed, Problem
+
+GENERATED = ("index", "ports", "ranges", "reference")  # under docs/: written by the generator
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    languages: tuple[str, ...]  # default language first
+    repo_url: str
+
+    @property
+    def ports_dir(self) -> Path:
+        return self.root / "ports"
+
+    @property
+    def docs_dir(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def default(self) -> str:
+        return self.languages[0]
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """mkdocs.yml may hold MkDocs' own tags (!ENV, !relative); their values don't matter here."""
+
+
+_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def open_project(root: Path) -> Project:
+    config_path = root / "mkdocs.yml"
+    try:
+        config = yaml.load(config_path.read_text("utf-8"), Loader=_ConfigLoader)
+    except OSError as exc:
+        raise Failed([Problem(str(config_path), 1, 1, "E006", f"cannot read mkdocs.yml: {exc.strerror}; run from the project's top folder")]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise Failed([Problem("mkdocs.yml", line, col, "E001", f"YAML syntax: {getattr(exc, 'problem', exc)}")]) from None
+    i18n = next((p["i18n"] for p in config.get("plugins", []) if isinstance(p, dict) and "i18n" in p), None)
+    if not i18n:
+        raise Failed([Problem("mkdocs.yml", 1, 1, "E008", "no i18n plugin with languages in mkdocs.yml; add one")])
+    langs = [lang["locale"] for lang in i18n["languages"] if lang.get("build", True)]
+    default = next(lang["locale"] for lang in i18n["languages"] if lang.get("default"))
+    ordered = (default, *[lang for lang in langs if lang != default])
+    missing = [lang for lang in ordered if not resources.files("portpages").joinpath(f"strings/{lang}.yaml").is_file()]
+    if missing:
+        raise Failed([Problem("mkdocs.yml", 1, 1, "E008", f"language '{lang}' has no strings table scripts/portpages/strings/{lang}.yaml; translate en.yaml into it") for lang in missing])
+    return Project(root, ordered, (config.get("extra") or {}).get("repository", "").rstrip("/"))
+
+
+@cache
+def strings(lang: str) -> dict:
+    """The words of one language (strings/<lang>.yaml)."""
+    return yaml.safe_load(resources.files("portpages").joinpath(f"strings/{lang}.yaml").read_text("utf-8"))

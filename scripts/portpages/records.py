@@ -1,0 +1,190 @@
+"""Load stage: every file in ports/ -> checked Records, or every problem found."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+
+from portpages import rules
+from portpages.model import Record, Related, Section, Service, Source, Text, Translation, Use
+from portpages.problems import Failed, Problem
+from portpages.yamlsource import KEY, Document, load
+
+FILE_NAME = re.compile(r"^(\d{1,5})(?:\.([a-z]{2,3}(?:_[A-Z]{2})?))?\.yaml$")
+SCHEMA_LINE = "# yaml-language-server: $schema=../scripts/portpages/schema/{}.schema.json"
+
+rules.declare("W703", "stale-translation", "The English text changed since this translation was made (its `translates:` fingerprint is old).", "Update the translation, then set `translates:` to what `portpages fingerprint <port>` prints.", kind="overlay")
+
+
+@cache
+def schema(name: str) -> dict:
+    return json.loads(resources.files("portpages").joinpath(f"schema/{name}.schema.json").read_text("utf-8"))
+
+
+@dataclass(frozen=True)
+class Loaded:
+    records: tuple[Record, ...]  # sorted by port
+    problems: tuple[Problem, ...]  # warnings only, when loading succeeded
+
+
+def load_records(ports_dir: Path, languages: tuple[str, ...], registry=None) -> Loaded:
+    """Read, check and convert every record and overlay. Raises Failed listing every error."""
+    problems: list[Problem] = []
+    english: dict[int, Document] = {}
+    overlays: list[tuple[Document, str]] = []
+    shown_dir = _shown(ports_dir)
+    for path in sorted(ports_dir.iterdir()) if ports_dir.is_dir() else ():
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        shown = f"{shown_dir}/{path.name}"
+        match = FILE_NAME.match(path.name)
+        lang = match and match.group(2)
+        if not match or (lang and lang not in languages[1:]):
+            allowed = ", ".join(languages[1:])
+            problems.append(Problem(shown, 1, 1, "E007", f"file name must be <port>.yaml or <port>.<language>.yaml with a language among {allowed}"))
+            continue
+        try:
+            doc = load(path, shown)
+        except Failed as failed:
+            problems.extend(failed.problems)
+            continue
+        found = _schema_problems(doc, "overlay" if lang else "record")
+        if found:
+            problems.extend(found)
+        elif lang:
+            overlays.append((doc, lang))
+        else:
+            english[int(match.group(1))] = doc
+
+    ctx = rules.Context(frozenset(english), languages, english, registry)
+    for doc in english.values():
+        problems.extend(rules.run(doc, ctx, "record"))
+    for doc, _ in overlays:
+        problems.extend(rules.run(doc, ctx, "overlay"))
+
+    if any(p.is_error for p in problems):
+        raise Failed(problems)
+
+    records = {port: _record(doc) for port, doc in english.items()}
+    for doc, lang in overlays:
+        record = records[int(Path(doc.path).name.split(".")[0])]
+        translation = _translation(doc, lang, record)
+        if translation.state == "stale":
+            problems.append(doc.problem(("translates",), "W703", f"the English text changed since this translation; update it and set translates: {record.text.fingerprint()}"))
+        record.translations[lang] = translation
+    return Loaded(tuple(records[p] for p in sorted(records)), tuple(sorted(problems)))
+
+
+def _shown(ports_dir: Path) -> str:
+    try:
+        return ports_dir.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return ports_dir.as_posix()
+
+
+_TYPE_NAMES = {"integer": "a whole number", "string": "text", "array": "a list", "object": "a mapping of fields", "boolean": "true or false", "null": "empty"}
+
+
+def _type_name(value) -> str:
+    for name, kind in (("true or false", bool), ("a whole number", int), ("a number", float), ("text", str), ("a list", list), ("a mapping of fields", dict)):
+        if isinstance(value, kind):
+            return name
+    return "empty"
+
+
+def _schema_problems(doc: Document, kind: str) -> list[Problem]:
+    validator = jsonschema.Draft202012Validator(schema(kind))
+    problems = []
+    for error in validator.iter_errors(doc.data):
+        at = tuple(error.absolute_path)
+        field_name = ".".join(str(p) for p in at) or "the file"
+        v = error.validator
+        if v == "additionalProperties":
+            allowed = ", ".join(error.schema.get("properties", {}))
+            for key in sorted(set(error.instance) - set(error.schema.get("properties", {}))):
+                problems.append(doc.problem(at + (key, KEY), "E101", f"unknown field '{key}'; allowed here: {allowed}"))
+        elif v == "required":
+            missing = re.match(r"'([^']+)'", error.message)
+            name = missing.group(1) if missing else error.message
+            problems.append(doc.problem(at, "E102", f"missing required field '{name}' in {field_name}; add it"))
+        elif v == "type":
+            wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+            names = " or ".join(_TYPE_NAMES[w] for w in wanted)
+            problems.append(doc.problem(at, "E103", f"{field_name} must be {names}, not {_type_name(error.instance)}"))
+        elif v in ("minimum", "maximum") and at and at[-1] == "port":
+            problems.append(doc.problem(at, "E201", f"port {error.instance} is outside 0-65535; use a number from 0 to 65535"))
+        else:
+            problems.append(doc.problem(at, "E104", f"{field_name}: {_value_message(error)}"))
+    return problems
+
+
+def _value_message(error: jsonschema.ValidationError) -> str:
+    v, want = error.validator, error.validator_value
+    if v == "enum":
+        return f"{error.instance!r} is not allowed; use one of: {', '.join(map(str, want))}"
+    if v == "minLength":
+        return f"too short; write at least {want} characters"
+    if v == "maxLength":
+        return f"too long; keep it under {want} characters"
+    if v == "minItems":
+        return f"needs at least {want} item(s)"
+    if v == "uniqueItems":
+        return "lists the same item twice; remove the repeat"
+    if v == "pattern":
+        hint = error.schema.get("description", "")
+        return f"{error.instance!r} has the wrong form; {hint or 'see the Record format page'}"
+    return error.message
+
+
+def _related(item: dict) -> Related:
+    port = item["port"]
+    low, high = rules.parse_range(port) if isinstance(port, str) else (port, port)
+    return Related(low, high, item["note"])
+
+
+def _record(doc: Document) -> Record:
+    data = doc.data
+    iana = data.get("iana") or {}
+    text = Text(
+        title=data["title"],
+        summary=data["summary"],
+        sections=tuple(Section(s["id"], s["heading"], s["body"]) for s in data["sections"]),
+        uses=tuple(Use(u["name"], u["official"], u["note"]) for u in data.get("uses", [])),
+        security=tuple(data.get("security", [])),
+        related=tuple(_related(r) for r in data.get("related", [])),
+    )
+    return Record(
+        port=data["port"],
+        protocols=tuple(data["protocols"]),
+        status=iana.get("status"),
+        services=tuple(Service(s["name"], tuple(s["protocols"])) for s in iana.get("services", [])),
+        text=text,
+        sources=tuple(Source(s["key"], s["title"], s["url"], s["publisher"], s.get("date"), s.get("primary", False)) for s in data["sources"]),
+        path=doc.path,
+    )
+
+
+def _translation(doc: Document, lang: str, record: Record) -> Translation:
+    """The English text with the overlay's translated fields laid over it."""
+    data, en = doc.data, record.text
+    sections = data.get("sections", {})
+    security = data.get("security", [])
+    text = Text(
+        title=data.get("title", en.title),
+        summary=data.get("summary", en.summary),
+        sections=tuple(
+            Section(s.id, sections.get(s.id, {}).get("heading", s.heading), sections.get(s.id, {}).get("body", s.body))
+            for s in en.sections
+        ),
+        uses=tuple(Use(u.name, u.official, data.get("uses", {}).get(u.name, u.note)) for u in en.uses),
+        security=tuple(security[i] if i < len(security) else note for i, note in enumerate(en.security)),
+        related=tuple(Related(r.low, r.high, data.get("related", {}).get(r.key, r.note)) for r in en.related),
+    )
+    state = "translated" if data["translates"] == en.fingerprint() else "stale"
+    return Translation(lang, text, state)

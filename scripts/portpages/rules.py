@@ -1,0 +1,297 @@
+"""The checker's rules: each a small named unit with a code, what it means, and its fix.
+
+Codes starting with E are errors (the build stops); W are warnings. Rules without a
+check function are applied by the loader (E0xx) or the schema (E1xx); they are listed
+here so that the rule reference in CONTRIBUTING and the site is generated from one place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from portpages.model import RANGES, range_of
+from portpages.problems import Problem
+from portpages.yamlsource import KEY, Document
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule may know beyond the one file it checks."""
+
+    ports: frozenset[int]  # ports that have an English record
+    languages: tuple[str, ...]  # every configured language, default first
+    records: dict = field(default_factory=dict)  # port -> Document of the English record
+    registry: object | None = None  # registry.Registry when a registry file is given
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    means: str
+    fix: str
+    kind: str  # "file", "record", "overlay"
+    check: Callable[[Document, Context], Iterator[Problem]] | None = None
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(code: str, name: str, means: str, fix: str, kind: str = "record"):
+    def register(check):
+        RULES[code] = Rule(code, name, means, fix, kind, check)
+        return check
+
+    return register
+
+
+def declare(code: str, name: str, means: str, fix: str, kind: str = "file") -> None:
+    RULES[code] = Rule(code, name, means, fix, kind)
+
+
+declare("E001", "yaml-syntax", "The file is not valid YAML.", "Fix the indentation or quoting at the given position.")
+declare("E002", "duplicate-key", "A mapping has the same key twice; YAML would silently keep the last.", "Keep one of the two keys.")
+declare("E003", "yaml-alias", "The file uses YAML anchors (&) or aliases (*), which records never need and which can blow up memory.", "Write the value out in full.")
+declare("E004", "file-too-large", "The file is over 64 KiB.", "Shorten the record; a port page does not need that much text.")
+declare("E005", "not-utf8", "The file has bytes that are not UTF-8.", "Save the file as UTF-8.")
+declare("E006", "unreadable", "The file cannot be read.", "Check the file's permissions.")
+declare("E007", "file-name", "A file in ports/ is not named <port>.yaml or <port>.<language>.yaml.", "Rename it, e.g. ports/8080.yaml or ports/8080.fr.yaml.")
+declare("E009", "yaml-tag", "The file uses a YAML tag (!!python/..., !custom), which records never need.", "Write a plain value without a tag.")
+declare("E101", "unknown-field", "A field that the record format does not have (often a typo).", "Rename or remove it; see the Record format page.")
+declare("E102", "missing-field", "A required field is missing.", "Add it; `portpages new` writes a template with every field.")
+declare("E103", "wrong-type", "A value has the wrong type, e.g. text where a number belongs.", "Write the value in the type the message names.")
+declare("E104", "bad-value", "A value breaks the record format: not an allowed word, too short, wrong pattern.", "Change the value as the message says.")
+declare("E201", "port-range", "A port number outside 0-65535.", "Use a number from 0 to 65535.")
+
+
+def _strings(data, at: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """Every string in a document, with its path."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, at + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _strings(value, at + (i,))
+    elif isinstance(data, str):
+        yield at, data
+
+
+_PROSE_FIELDS = {"summary", "body", "note", "security", "uses", "related"}
+
+
+def _prose(data) -> Iterator[tuple[tuple, str]]:
+    """Strings rendered as Markdown prose (where citations and links may appear)."""
+    for at, text in _strings(data):
+        if _PROSE_FIELDS.intersection(str(part) for part in at):
+            yield at, text
+
+
+_CITATION = re.compile(r"\[\^([^\]\s]+)\]")
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
+
+
+def _outside_code(text: str) -> str:
+    # Code spans show their content literally, so markup inside them is harmless.
+    return _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def citations(text: str) -> list[str]:
+    return _CITATION.findall(_outside_code(text))
+
+
+@rule("E202", "port-file-name", "The port in the record differs from the number in its file name.", "Make `port:` equal the file name's number, or rename the file.")
+def port_matches_file(doc: Document, ctx: Context):
+    expected = int(doc.path.rsplit("/", 1)[-1].split(".")[0])
+    if doc.data["port"] != expected:
+        yield doc.problem(("port",), "E202", f"port {doc.data['port']} does not match the file name {expected}; set port: {expected} or rename the file")
+
+
+@rule("E301", "undefined-source", "Prose cites [^key] but no source has that key.", "Add the source under `sources:` or correct the key.", kind="record+overlay")
+def citations_defined(doc: Document, ctx: Context):
+    record = _english(doc, ctx)
+    if record is None:
+        return
+    keys = {s["key"] for s in record.data.get("sources", [])}
+    for at, text in _prose(doc.data):
+        for key in citations(text):
+            if key not in keys:
+                yield doc.problem(at, "E301", f"citation [^{key}] has no source with key '{key}'; add it under sources or fix the key", needle=f"[^{key}]")
+
+
+@rule("W302", "unused-source", "A source is listed but never cited.", "Cite it as [^key] where it supports a claim, or remove it.")
+def sources_cited(doc: Document, ctx: Context):
+    cited = {key for _, text in _prose(doc.data) for key in citations(text)}
+    for i, source in enumerate(doc.data["sources"]):
+        if source["key"] not in cited:
+            yield doc.problem(("sources", i, "key"), "W302", f"source '{source['key']}' is never cited; cite it as [^{source['key']}] or remove it")
+
+
+@rule("E303", "duplicate-source", "Two sources share a key.", "Give each source its own key.")
+def source_keys_unique(doc: Document, ctx: Context):
+    yield from _unique(doc, "sources", "key", "E303", "source key")
+
+
+@rule("E304", "duplicate-section", "Two sections share an id.", "Give each section its own id.")
+def section_ids_unique(doc: Document, ctx: Context):
+    yield from _unique(doc, "sections", "id", "E304", "section id")
+
+
+def _unique(doc: Document, listing: str, key: str, code: str, what: str):
+    seen: dict = {}
+    for i, item in enumerate(doc.data.get(listing, [])):
+        value = item[key]
+        if value in seen:
+            yield doc.problem((listing, i, key), code, f"{what} '{value}' is used twice (first at item {seen[value] + 1}); rename one")
+        seen.setdefault(value, i)
+
+
+def parse_range(text: str) -> tuple[int, int]:
+    low, high = text.split("-")
+    return int(low), int(high)
+
+
+@rule("E401", "related-port", "A related port has no record (only ranges may point outside ports/).", "Write a record for that port, or remove the entry.")
+def related_ports_exist(doc: Document, ctx: Context):
+    for i, item in enumerate(doc.data.get("related", [])):
+        if isinstance(item["port"], int) and item["port"] not in ctx.ports:
+            yield doc.problem(("related", i, "port"), "E401", f"related port {item['port']} has no record ports/{item['port']}.yaml; add one or remove this entry")
+
+
+@rule("E402", "related-range", "A related range is backwards, out of 0-65535, or crosses an RFC 6335 range boundary.", "Write low-high inside one of 0-1023, 1024-49151 or 49152-65535.")
+def related_ranges_valid(doc: Document, ctx: Context):
+    bounds = ", ".join(f"{r.low}-{r.high}" for r in RANGES)
+    for i, item in enumerate(doc.data.get("related", [])):
+        if isinstance(item["port"], str):
+            low, high = parse_range(item["port"])
+            if not (0 <= low <= high <= 65535) or range_of(low) != range_of(min(high, 65535)):
+                yield doc.problem(("related", i, "port"), "E402", f"range {item['port']} must be low-high within one of {bounds}")
+
+
+@rule("E501", "source-url", "A source URL is not an http or https address.", "Link the source over https (or http).")
+def source_urls_http(doc: Document, ctx: Context):
+    for i, source in enumerate(doc.data["sources"]):
+        if not _is_web_url(source["url"]):
+            yield doc.problem(("sources", i, "url"), "E501", f"source URL '{source['url']}' is not http(s); use an https:// address")
+
+
+def _is_web_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(c in url for c in " <>\"'`")
+
+
+_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
+_AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>")
+
+
+@rule("E502", "link-url", "A link in prose points somewhere other than an http(s) address (e.g. javascript:).", "Link to an https:// address, or name the port in `related:`.", kind="record+overlay")
+def prose_links_http(doc: Document, ctx: Context):
+    for at, text in _prose(doc.data):
+        visible = _outside_code(text)
+        for pattern in (_LINK_TARGET, _AUTOLINK):
+            for match in pattern.finditer(visible):
+                if not _is_web_url(match.group(1)):
+                    yield doc.problem(at, "E502", f"link target '{match.group(1)}' is not an http(s) address; link to https:// or use related:", needle=match.group(1) or None)
+
+
+_HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])|<!--|<\?|<!\[CDATA\[|&#|&[A-Za-z]+;")
+
+
+@rule("E503", "raw-html", "Text contains raw HTML or character references; contributed text must not inject markup or scripts.", "Write plain text or Markdown; put code in `backticks`.", kind="record+overlay")
+def no_raw_html(doc: Document, ctx: Context):
+    for at, text in _strings(doc.data):
+        match = _HTML.search(_outside_code(text))
+        if match:
+            yield doc.problem(at, "E503", f"raw HTML '{match.group(0)}' is not allowed; write plain text or put code in `backticks`", needle=match.group(0))
+
+
+_STRUCTURE = (
+    (re.compile(r"^ {0,3}#{1,6}(\s|$)", re.M), "a heading"),
+    (re.compile(r"^\s*\[\^[^\]]*\]:", re.M), "a footnote definition"),
+    (re.compile(r"\{\s*[:#.]|\{[^}\n]*=", re.M), "an attribute list"),
+    (re.compile(r"^\s*(!!!|\?\?\?|===)", re.M), "an admonition or tab marker"),
+    (re.compile(r"^\s*\[[^\]]+\]:\s*\S", re.M), "a link reference definition"),
+)
+
+
+@rule("E504", "prose-structure", "Prose contains Markdown that changes the page's structure or attributes: headings, footnote or link definitions, attribute lists, admonitions, tabs.", "Write plain paragraphs; sources go under `sources:` and sections under `sections:`.", kind="record+overlay")
+def prose_is_plain(doc: Document, ctx: Context):
+    for at, text in _strings(doc.data):
+        visible = _outside_code(text)
+        for pattern, what in _STRUCTURE:
+            match = pattern.search(visible)
+            if match:
+                yield doc.problem(at, "E504", f"{what} is not allowed in text; write plain paragraphs", needle=match.group(0).strip() or None)
+                break
+
+
+@rule("E601", "rfc6335-status", "A port in the Dynamic range (49152-65535) is called IANA-assigned or given IANA service names; RFC 6335 says IANA never assigns them.", "Set iana.status to unassigned and describe vendor use under `uses:` with official: false.")
+def dynamic_not_assigned(doc: Document, ctx: Context):
+    iana = doc.data.get("iana")
+    if iana and doc.data["port"] >= 49152:
+        if iana["status"] == "assigned":
+            yield doc.problem(("iana", "status"), "E601", "ports 49152-65535 are never assigned by IANA (RFC 6335 section 6); set status: unassigned")
+        if iana.get("services"):
+            yield doc.problem(("iana", "services"), "E601", "IANA lists no services in 49152-65535 (RFC 6335 section 6); remove services and describe the vendor's use under uses")
+
+
+@rule("E602", "status-services", "IANA status and service names disagree: an assigned port needs its service names, an unassigned one has none.", "List the registry's service names for an assigned port; remove them otherwise.")
+def status_matches_services(doc: Document, ctx: Context):
+    iana = doc.data.get("iana")
+    if not iana or doc.data["port"] >= 49152:
+        return
+    if iana["status"] == "assigned" and not iana.get("services"):
+        yield doc.problem(("iana", "status"), "E602", "an assigned port needs services: the registry's service name(s) with their protocols")
+    if iana["status"] != "assigned" and iana.get("services"):
+        yield doc.problem(("iana", "services"), "E602", f"a port with status {iana['status']} has no IANA services; remove them or set status: assigned")
+
+
+@rule("E701", "overlay-field", "A translation has a field the English record does not (a section id, use or related port that is not there).", "Translate only what the English record has; match ids exactly.", kind="overlay")
+def overlay_fields_exist(doc: Document, ctx: Context):
+    record = _english(doc, ctx)
+    if record is None:
+        return
+    english = record.data
+    known = {
+        "sections": {s["id"] for s in english.get("sections", [])},
+        "uses": {u["name"] for u in english.get("uses", [])},
+        "related": {str(r["port"]) for r in english.get("related", [])},
+    }
+    for field_name, names in known.items():
+        for name in doc.data.get(field_name, {}):
+            if name not in names:
+                choices = ", ".join(sorted(names)) or "none"
+                yield doc.problem((field_name, name, KEY), "E701", f"{field_name} '{name}' is not in the English record (it has: {choices})")
+    extra = len(doc.data.get("security", [])) - len(english.get("security", []))
+    if extra > 0:
+        at = ("security", len(english.get("security", [])))
+        yield doc.problem(at, "E701", f"{extra} security note(s) more than the English record has; keep the English order and count")
+    for field_name in ("summary", "security", "uses", "related"):
+        if field_name in doc.data and field_name not in english:
+            yield doc.problem((field_name, KEY), "E701", f"the English record has no {field_name} to translate; remove it")
+
+
+@rule("E702", "overlay-record", "A translation exists for a port that has no English record.", "Add the English record first, or fix the file name.", kind="overlay")
+def overlay_has_record(doc: Document, ctx: Context):
+    if _english(doc, ctx) is None:
+        port = _file_port(doc)
+        yield doc.problem((), "E702", f"no English record ports/{port}.yaml for this translation; add it or rename this file")
+
+
+def _file_port(doc: Document) -> int:
+    return int(doc.path.rsplit("/", 1)[-1].split(".")[0])
+
+
+def _english(doc: Document, ctx: Context) -> Document | None:
+    """The English record a document belongs to (itself, for an English record)."""
+    return ctx.records.get(_file_port(doc))
+
+
+def run(doc: Document, ctx: Context, kind: str) -> list[Problem]:
+    problems = []
+    for r in RULES.values():
+        if r.check and kind in r.kind.split("+"):
+            problems.extend(r.check(doc, ctx))
+    return problems

@@ -1,0 +1,158 @@
+"""Read a YAML file into plain values plus the 1-based line:col of every node.
+
+PyYAML's composer keeps each node's start mark, so a problem found later (by the
+schema or a rule) can be reported at the exact place the contributor typed it.
+Constructing the values ourselves also lets us refuse what a record never needs
+and what makes YAML dangerous: anchors and aliases (the "billion laughs" bomb),
+duplicate keys (PyYAML silently keeps the last), non-string keys, and any tag.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from portpages.problems import Failed, Problem
+
+MAX_BYTES = 64 * 1024
+
+Path_ = tuple  # a path into the document: ("sections", 0, "body")
+KEY = "<key>"  # suffix of a path that points at a mapping key instead of its value
+
+
+@dataclass
+class Document:
+    path: str
+    data: object
+    marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    spans: dict[tuple, tuple[int, int]] = field(default_factory=dict)  # character offsets
+    text: str = ""
+
+    def where(self, at: tuple) -> tuple[int, int]:
+        """Line and column of the node at `at`, or of its nearest existing parent."""
+        while at not in self.marks and at:
+            at = at[:-1]
+        return self.marks.get(at, (1, 1))
+
+    def problem(self, at: tuple, code: str, message: str, needle: str | None = None) -> Problem:
+        """A problem at node `at`; with `needle`, at that text inside the node when found there."""
+        line, col = self.where(at)
+        if needle and at in self.spans:
+            start, end = self.spans[at]
+            found = self.text.find(needle, start, end)
+            if found >= 0:
+                line = self.text.count("\n", 0, found) + 1
+                col = found - (self.text.rfind("\n", 0, found) + 1) + 1
+        return Problem(self.path, line, col, code, message)
+
+
+class _Refused(Exception):
+    def __init__(self, mark, code: str, message: str):
+        self.mark, self.code, self.message = mark, code, message
+
+
+class _Loader(yaml.SafeLoader):
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Refused(
+                event.start_mark,
+                "E003",
+                "YAML anchors and aliases are not allowed in records; write the value out in full",
+            )
+        return super().compose_node(parent, index)
+
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:float",
+}
+_constructor = yaml.SafeLoader(b"")
+
+
+def _pos(mark) -> tuple[int, int]:
+    return mark.line + 1, mark.column + 1
+
+
+def _value(node, at: tuple, marks: dict, spans: dict) -> object:
+    marks[at] = _pos(node.start_mark)
+    spans[at] = (node.start_mark.index, node.end_mark.index)
+    if node.tag not in _PLAIN_TAGS:
+        raise _Refused(node.start_mark, "E009", f"YAML tag {node.tag} is not allowed; write a plain value")
+    if isinstance(node, yaml.MappingNode):
+        out: dict = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+                raise _Refused(key_node.start_mark, "E101", f"unknown field {key_node.value!r}: field names are words; see the Record format page")
+            key = key_node.value
+            if key in out:
+                line, col = marks[at + (key, KEY)]
+                raise _Refused(
+                    key_node.start_mark,
+                    "E002",
+                    f"duplicate key '{key}' (first at line {line}); keep one and delete the other",
+                )
+            marks[at + (key, KEY)] = _pos(key_node.start_mark)
+            out[key] = _value(value_node, at + (key,), marks, spans)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_value(item, at + (i,), marks, spans) for i, item in enumerate(node.value)]
+    if node.tag == "tag:yaml.org,2002:timestamp":
+        # Dates stay text: a record's dates are labels, never computed with.
+        return node.value
+    return _constructor.construct_object(node)
+
+
+def read_text(path: Path, shown: str) -> str:
+    """The file's text, or Failed with one problem saying why it can't be read."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise Failed([Problem(shown, 1, 1, "E006", f"cannot read file: {exc.strerror}")]) from None
+    if len(raw) > MAX_BYTES:
+        raise Failed([Problem(shown, 1, 1, "E004", f"file is {len(raw)} bytes, over the {MAX_BYTES}-byte limit; a record is a page, split or shorten it")])
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        raise Failed([Problem(shown, line, col, "E005", f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8")]) from None
+
+
+def load(path: Path, shown: str | None = None) -> Document:
+    """Parse one YAML file; every problem comes back as Failed, never as a traceback."""
+    shown = shown or path.as_posix()
+    text = read_text(path, shown)
+    try:
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+        marks: dict = {}
+        spans: dict = {}
+        data = None if node is None else _value(node, (), marks, spans)
+    except _Refused as refused:
+        line, col = _pos(refused.mark)
+        raise Failed([Problem(shown, line, col, refused.code, refused.message)]) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and "end of stream" in (exc.problem or ""):
+            mark = exc.context_mark  # an unclosed quote or bracket: point at where it opened
+        line, col = _pos(mark) if mark else (1, 1)
+        what = exc.problem or "invalid YAML"
+        if exc.context:
+            what = f"{exc.context}, {what}"
+        raise Failed([Problem(shown, line, col, "E001", f"YAML syntax: {what}; fix the indentation or quoting here")]) from None
+    except yaml.YAMLError as exc:
+        raise Failed([Problem(shown, 1, 1, "E001", f"YAML syntax: {exc}")]) from None
+    return Document(shown, data, marks, spans, text)

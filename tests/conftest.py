@@ -1,0 +1,90 @@
+"""Shared test helpers: a throwaway copy of the project with fixture records."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+REGISTRY = ROOT.parent / "shared" / "data" / "iana" / "service-names-port-numbers.csv"
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def lines(self) -> list[str]:
+        return self.err.splitlines()
+
+
+@dataclass
+class Project:
+    root: Path
+
+    @property
+    def ports(self) -> Path:
+        return self.root / "ports"
+
+    def write(self, name: str, text: str) -> Path:
+        path = self.ports / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def run(self, *args: str, env: dict | None = None) -> Run:
+        """Run the real command line, as a contributor would, in the project folder."""
+        result = subprocess.run(
+            [sys.executable, "-m", "portpages", *args],
+            cwd=self.root, capture_output=True, text=True, env=env,
+        )
+        return Run(result.returncode, result.stdout, result.stderr)
+
+    def snapshot(self, folder: str) -> dict[str, bytes]:
+        base = self.root / folder
+        if not base.exists():
+            return {}
+        return {p.relative_to(base).as_posix(): p.read_bytes() for p in sorted(base.rglob("*")) if p.is_file()}
+
+
+def make_project(dest: Path, ports: Path | None = FIXTURES / "ports") -> Project:
+    """The project's site configuration with the given records (fixtures by default)."""
+    for name in ("mkdocs.yml",):
+        shutil.copy(ROOT / name, dest / name)
+    shutil.copytree(ROOT / "overrides", dest / "overrides")
+    shutil.copytree(ROOT / "docs", dest / "docs", ignore=shutil.ignore_patterns("ports", "ranges", "reference", "index*.md"))
+    (dest / "scripts" / "portpages").mkdir(parents=True)
+    shutil.copy(ROOT / "scripts" / "portpages" / "mkdocs_hooks.py", dest / "scripts" / "portpages")
+    if ports is not None:
+        shutil.copytree(ports, dest / "ports")
+    else:
+        (dest / "ports").mkdir()
+    return Project(dest)
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    return make_project(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Project:
+    """The fixture records built once with the real `mkdocs build --strict`."""
+    proj = make_project(tmp_path_factory.mktemp("site"))
+    run = proj.run("site")
+    assert run.code == 0, run.err
+    return proj
+
+
+def chromium_path() -> str | None:
+    for candidate in ("/usr/bin/chromium", "/usr/bin/chromium-browser", shutil.which("chromium") or ""):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None

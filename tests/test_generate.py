@@ -1,0 +1,114 @@
+"""Generation: what the Markdown pages say, and that rewriting is deterministic and incremental."""
+
+from __future__ import annotations
+
+import re
+
+
+def _page(project, rel):
+    return (project.root / "docs" / rel).read_text(encoding="utf-8")
+
+
+def test_second_run_rewrites_nothing_and_files_are_identical(project):
+    first = project.run("generate")
+    assert first.code == 0, first.err
+    before = project.snapshot("docs")
+    mtimes = {p: p.stat().st_mtime_ns for p in (project.root / "docs").rglob("*.md")}
+    second = project.run("generate")
+    assert second.code == 0
+    assert " 0 written, 0 removed" in second.err
+    assert project.snapshot("docs") == before
+    assert {p: p.stat().st_mtime_ns for p in (project.root / "docs").rglob("*.md")} == mtimes
+
+
+def test_two_fresh_projects_generate_byte_identical_files(tmp_path):
+    from conftest import make_project
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a, b = make_project(tmp_path / "a"), make_project(tmp_path / "b")
+    assert a.run("generate").code == 0 and b.run("generate").code == 0
+    assert a.snapshot("docs") == b.snapshot("docs")
+
+
+def test_changed_record_rewrites_only_its_pages_and_deleted_record_loses_its_pages(project):
+    project.run("generate")
+    path = project.ports / "22.yaml"
+    path.write_text(path.read_text().replace("Fixture prose", "Changed fixture prose"))
+    run = project.run("generate")
+    # 22 in three languages; nothing else mentions that sentence.
+    assert " 3 written, 0 removed" in run.err, run.err
+    path.unlink()
+    run = project.run("generate")
+    assert " 3 removed" in run.err
+    assert not (project.root / "docs/ports/22.md").exists()
+    assert not (project.root / "docs/ports/22.fr.md").exists()
+
+
+def test_footnotes_are_numbered_in_order_of_first_citation(project):
+    project.run("generate")
+    page = _page(project, "ports/60767.md")
+    # The summary cites apple first, so apple is [^1] and rfc6335 [^2] everywhere.
+    assert "used by the tests [^1]." in page
+    assert "vendor first [^1] and the RFC second [^2]." in page
+    definitions = re.findall(r"^\[\^(\d+)\]: \[([^\]]+)\]", page, re.M)
+    assert [n for n, _ in definitions] == ["1", "2"]
+    assert definitions[0][1] == "TCP and UDP ports used by Apple software products"
+
+
+def test_commands_follow_the_record_protocols(project):
+    project.run("generate")
+    tcp_only = _page(project, "ports/60767.md")
+    assert "sudo ss -ltnp 'sport = :60767'" in tcp_only
+    assert "ss -lunp" not in tcp_only and "Get-NetUDPEndpoint" not in tcp_only
+    three = _page(project, "ports/22.md")
+    for command in ("sudo ss -lunp 'sport = :22'", "sudo ss -lSnp 'sport = :22'", "Get-NetUDPEndpoint -LocalPort 22",
+                    "sudo firewall-cmd --permanent --add-port=22/sctp", "sudo nmap -sY -p 22 HOST"):
+        assert command in three, command
+
+
+def test_translation_states_show_the_right_notice(project):
+    project.run("generate")
+    translated = _page(project, "ports/60767.fr.md")
+    assert "# Port 60767\u00a0: Accès au système de fichiers Xsan (fixture)" in translated
+    assert "!!! info" not in translated and "!!! warning" not in translated
+    untranslated = _page(project, "ports/22.fr.md")
+    assert "!!! info" in untranslated
+    assert "Fixture prose" in untranslated  # English prose shown
+    english = project.ports / "60767.yaml"
+    english.write_text(english.read_text().replace("Fixture text", "Changed fixture text"))
+    run = project.run("generate")
+    assert "W703" in run.err
+    assert "!!! warning" in _page(project, "ports/60767.fr.md")
+
+
+def test_related_ports_link_to_pages_with_their_titles(project):
+    project.run("generate")
+    page = _page(project, "ports/60767.fr.md")
+    assert "- [Port 63146\u00a0: Second fixture port](63146.md) — the other fixture port" in page
+    assert "(../ranges/dynamic.md) — the whole Dynamic range" in page
+
+
+def test_pages_for_every_language_and_range(project):
+    project.run("generate")
+    docs = project.root / "docs"
+    for lang in ("", ".fr", ".de"):
+        for rel in (f"index{lang}.md", f"ports/index{lang}.md", f"ranges/system{lang}.md", f"ranges/user{lang}.md",
+                    f"ranges/dynamic{lang}.md", f"reference/record-format{lang}.md", f"ports/22{lang}.md"):
+            assert (docs / rel).is_file(), rel
+    assert "[60767](../ports/60767.md)" in _page(project, "ranges/dynamic.md")
+    assert "60767" not in _page(project, "ranges/system.md")
+
+
+def test_record_format_page_is_generated_from_the_schema(project):
+    import json
+
+    from conftest import ROOT
+
+    project.run("generate")
+    page = _page(project, "reference/record-format.md")
+    schema = json.loads((ROOT / "scripts/portpages/schema/record.schema.json").read_text())
+    for name, prop in schema["properties"].items():
+        assert f"| `{name}` |" in page
+        assert " ".join(prop["description"].split())[:40] in page
+    assert "| `E503` raw-html |" in page

@@ -1,0 +1,81 @@
+"""The real `mkdocs build --strict` on fixture records: what a reader gets in the HTML."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import make_project
+
+
+def _html(site, rel):
+    return (site.root / "site" / rel).read_text(encoding="utf-8")
+
+
+def test_french_port_page_has_feedback_footnotes_related_and_tabs(built_site):
+    html = _html(built_site, "fr/ports/60767/index.html")
+    assert '<html lang="fr"' in html
+    assert "Cette page vous a-t-elle été utile\u00a0?" in html
+    # Numbered footnotes in order of first citation, with their sources.
+    refs = re.findall(r'<sup id="fnref[^"]*"><a class="footnote-ref" href="#fn:(\d+)"', html)
+    assert refs[:2] == ["1", "1"] and "2" in refs
+    assert re.search(r'<li id="fn:1">\s*<p><a href="https://support.apple.com/en-us/103229">TCP and UDP ports used by Apple software products</a>', html)
+    # Related port links to its page, with its title; the range to its range page.
+    assert '<a href="../63146/">Port 63146\u00a0: Second fixture port</a>' in html
+    assert 'href="../../ranges/dynamic/"' in html
+    # macOS, Linux and Windows tabs.
+    labels = re.findall(r'<label for="__tabbed_1_\d">([^<]+)</label>', html)
+    assert labels == ["macOS", "Linux", "Windows"]
+    assert "sudo lsof -nP -iTCP:60767 -sTCP:LISTEN" in re.sub(r"<[^>]+>", "", html)
+    # Edit link to the YAML file that holds this page's text.
+    assert 'href="https://github.com/portpages/portpages/edit/main/ports/60767.fr.yaml"' in html
+
+
+def test_feedback_note_links_to_a_prefilled_issue(built_site):
+    html = _html(built_site, "fr/ports/60767/index.html")
+    match = re.search(r'<a href="([^"]+issues/new[^"]+)"', html)
+    assert match, "no issue link in the feedback note"
+    assert "template=correction.yml" in match.group(1)
+    assert "page=/fr/ports/60767/" in match.group(1)
+
+
+def test_each_language_has_its_own_words(built_site):
+    assert "Was this page helpful?" in _html(built_site, "ports/60767/index.html")
+    assert "War diese Seite hilfreich?" in _html(built_site, "de/ports/60767/index.html")
+    assert "Checking what" in _html(built_site, "ports/22/index.html")
+    # No overlay: English prose under a localized notice.
+    de = _html(built_site, "de/ports/22/index.html")
+    assert "Fixture prose" in de and 'class="admonition info"' in de
+
+
+def test_sitemap_has_hreflang_alternates(built_site):
+    sitemap = _html(built_site, "sitemap.xml")
+    for lang, prefix in (("en", ""), ("fr", "fr/"), ("de", "de/")):
+        assert f'hreflang="{lang}" href="https://portpages.example/{prefix}ports/60767/"' in sitemap
+
+
+def test_port_pages_stay_out_of_the_navigation(built_site):
+    html = _html(built_site, "index.html")
+    assert 'href="ports/60767/"' not in html.split('<div class="md-content"')[0]
+
+
+def test_no_generated_text_reaches_the_page_as_html(built_site):
+    html = _html(built_site, "ports/60767/index.html")
+    assert "<script>alert" not in html
+
+
+def test_broken_record_leaves_docs_and_site_untouched(built_site, tmp_path):
+    import shutil
+
+    proj = make_project(tmp_path)
+    shutil.rmtree(proj.root / "docs")
+    shutil.copytree(built_site.root / "docs", proj.root / "docs")
+    shutil.copytree(built_site.root / "site", proj.root / "site")
+    docs, site = proj.snapshot("docs"), proj.snapshot("site")
+    (proj.ports / "22.yaml").write_text((proj.ports / "22.yaml").read_text().replace("port: 22", "port: 22\nport: 23"))
+    for command in ("check", "site"):
+        run = proj.run(command)
+        assert run.code == 1
+        assert run.lines[0].startswith("ports/22.yaml:3:1: E002 duplicate key 'port' (first at line 2)")
+        assert "Traceback" not in run.err
+    assert proj.snapshot("docs") == docs
+    assert proj.snapshot("site") == site
