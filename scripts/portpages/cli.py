@@ -44,8 +44,18 @@ def _load(args, project):
 
 
 def cmd_check(args) -> int:
+    from portpages.fmt import canonical, first_difference
+
     project = _project(args)
     loaded = _load(args, project)
+    layout = []
+    for doc, kind in loaded.documents:
+        wanted = canonical(doc.data, kind)
+        if doc.text != wanted:
+            line = first_difference(doc.text, wanted)
+            layout.append(Problem(doc.path, line, 1, "E901", "not in the canonical layout (from this line); run `make fmt`, which changes layout only"))
+    if layout:
+        raise Failed(layout)
     warnings = len(loaded.problems)
     print(f"{len(loaded.records)} records OK" + (f", {warnings} warning(s)" if warnings else ""), file=sys.stderr)
     return 0
@@ -68,6 +78,49 @@ def cmd_site(args) -> int:
 
     cmd_generate(args)
     return build_site(Path(args.root).resolve(), Path(args.output))
+
+
+def cmd_fmt(args) -> int:
+    from portpages.fmt import canonical
+    from portpages.write import write_atomic
+    from portpages.yamlsource import parse
+
+    project = _project(args)
+    loaded = _load(args, project)
+    changed = 0
+    for doc, kind in loaded.documents:
+        wanted = canonical(doc.data, kind)
+        if doc.text == wanted:
+            continue
+        if parse(wanted, doc.path).data != doc.data:  # a formatter bug must never reach a record
+            raise Failed([Problem(doc.path, 1, 1, "E902", "the canonical layout would change this file's data; file a bug, the file was left as it was")])
+        if args.check:
+            print(Problem(doc.path, 1, 1, "E901", "not in the canonical layout; run `make fmt`"), file=sys.stderr)
+        else:
+            write_atomic(project.root / doc.path, wanted.encode("utf-8"))
+        changed += 1
+    verb = "would be reformatted" if args.check else "reformatted"
+    print(f"{changed} file(s) {verb}, {len(loaded.documents) - changed} already canonical", file=sys.stderr)
+    return 1 if args.check and changed else 0
+
+
+def cmd_new(args) -> int:
+    from portpages.scaffold import new_record
+    from portpages.write import write_atomic
+
+    project = _project(args)
+    path = project.ports_dir / f"{args.port}.yaml"
+    shown = f"ports/{args.port}.yaml"
+    if path.exists():
+        raise Failed([Problem(shown, 1, 1, "E910", f"port {args.port} already has a record; edit {shown} instead")])
+    registry = None
+    if args.registry:
+        from portpages.registry import read_registry
+
+        registry = read_registry(Path(args.registry))
+    write_atomic(path, new_record(args.port, registry).encode("utf-8"))
+    print(f"wrote {shown}: replace every TODO, then run `make check`", file=sys.stderr)
+    return 0
 
 
 def cmd_serve(args) -> int:
@@ -133,6 +186,10 @@ def parser() -> argparse.ArgumentParser:
     command("generate", cmd_generate, "check, then write the Markdown pages into docs/ (only changed files)")
     site = command("site", cmd_site, "check, generate, and build the site with mkdocs build --strict")
     site.add_argument("--output", default="site", help="site folder, replaced only when the build succeeds")
+    fmt = command("fmt", cmd_fmt, "rewrite records in the canonical layout (data unchanged)", registry=False)
+    fmt.add_argument("--check", action="store_true", help="only report files that are not canonical")
+    new = command("new", cmd_new, "write ports/<port>.yaml from the template (prefilled from --registry)")
+    new.add_argument("port", type=_port)
     serve = command("serve", cmd_serve, "live preview on http://127.0.0.1:8000/, regenerating when a record changes")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address for the preview server")
     fp = command("fingerprint", cmd_fingerprint, "print the fingerprint of a record's English text (for translations)", registry=False)

@@ -31,6 +31,7 @@ def schema(name: str) -> dict:
 class Loaded:
     records: tuple[Record, ...]  # sorted by port
     problems: tuple[Problem, ...]  # warnings only, when loading succeeded
+    documents: tuple[tuple[Document, str], ...] = ()  # every file as read, with "record" or "overlay"
 
 
 def load_records(ports_dir: Path, languages: tuple[str, ...], registry=None) -> Loaded:
@@ -78,7 +79,8 @@ def load_records(ports_dir: Path, languages: tuple[str, ...], registry=None) -> 
         if translation.state == "stale":
             problems.append(doc.problem(("translates",), "W703", f"the English text changed since this translation; update it and set translates: {record.text.fingerprint()}"))
         record.translations[lang] = translation
-    return Loaded(tuple(records[p] for p in sorted(records)), tuple(sorted(problems)))
+    documents = tuple(sorted([(d, "record") for d in english.values()] + [(d, "overlay") for d, _ in overlays], key=lambda x: x[0].path))
+    return Loaded(tuple(records[p] for p in sorted(records)), tuple(sorted(problems)), documents)
 
 
 def _shown(ports_dir: Path) -> str:

@@ -102,6 +102,13 @@ def citations(text: str) -> list[str]:
     return _CITATION.findall(_outside_code(text))
 
 
+@rule("E105", "template-placeholder", "A TODO from the `portpages new` template is still there.", "Replace every TODO with real text.", kind="record+overlay")
+def no_placeholders(doc: Document, ctx: Context):
+    for at, text in _strings(doc.data):
+        if "TODO" in text:
+            yield doc.problem(at, "E105", "replace this TODO from the template with real text", needle="TODO")
+
+
 @rule("E202", "port-file-name", "The port in the record differs from the number in its file name.", "Make `port:` equal the file name's number, or rename the file.")
 def port_matches_file(doc: Document, ctx: Context):
     expected = int(doc.path.rsplit("/", 1)[-1].split(".")[0])
@@ -278,6 +285,62 @@ def overlay_has_record(doc: Document, ctx: Context):
     if _english(doc, ctx) is None:
         port = _file_port(doc)
         yield doc.problem((), "E702", f"no English record ports/{port}.yaml for this translation; add it or rename this file")
+
+
+declare("E901", "canonical-layout", "The file is not in the canonical layout (key order, quoting, wrapping).", "Run `make fmt`; it changes layout only, never data.", kind="record+overlay")
+declare("E902", "formatter-data", "The formatter would have changed a file's data (a bug); the file is left alone.", "Report it; format that file by hand.", kind="command")
+declare("E910", "new-record-exists", "`portpages new` was asked for a port that already has a record.", "Edit the existing file instead.", kind="command")
+declare("E900", "command-line", "The command line is wrong: unknown command, missing or bad argument.", "Run `portpages --help`.", kind="command")
+declare("E950", "build-failed", "mkdocs build --strict failed; the previous site was kept.", "Read MkDocs' output above the line.", kind="command")
+declare("E810", "registry-file", "The registry file given with --registry cannot be read or lacks a column.", "Give the path of IANA's service-names-port-numbers.csv.", kind="registry")
+declare("E811", "registry-row", "A registry row has a port number that is neither a number nor a range.", "Use an unmodified copy of the registry.", kind="registry")
+
+
+@rule("E801", "registry-status", "The record's IANA status differs from the registry's (e.g. it calls a port assigned that the registry does not assign).", "Set iana.status to what the registry says.")
+def status_matches_registry(doc: Document, ctx: Context):
+    iana = doc.data.get("iana")
+    if ctx.registry is None or not iana:
+        return
+    actual = ctx.registry.status(doc.data["port"])
+    if iana["status"] != actual:
+        yield doc.problem(("iana", "status"), "E801", f"the IANA registry says port {doc.data['port']} is {actual}, not {iana['status']}; set status: {actual}")
+
+
+@rule("E802", "registry-service", "The record names an IANA service the registry does not list for that port and protocol.", "Use the registry's service name and protocols exactly.")
+def services_match_registry(doc: Document, ctx: Context):
+    iana = doc.data.get("iana")
+    if ctx.registry is None or not iana:
+        return
+    listed = ctx.registry.services(doc.data["port"])
+    for i, service in enumerate(iana.get("services", [])):
+        name = service["name"]
+        if name not in listed:
+            names = ", ".join(sorted(listed)) or "none"
+            yield doc.problem(("iana", "services", i, "name"), "E802", f"the registry lists no service '{name}' on port {doc.data['port']} (it lists: {names})")
+            continue
+        for j, protocol in enumerate(service["protocols"]):
+            if protocol not in listed[name]:
+                yield doc.problem(("iana", "services", i, "protocols", j), "E802", f"the registry lists '{name}' on port {doc.data['port']} for {', '.join(sorted(listed[name]))}, not {protocol}")
+
+
+@rule("W803", "registry-protocol", "The registry assigns this port for a protocol the record leaves out.", "Add the protocol to `protocols:` (and to the service), or explain in the prose why it is not used.")
+def protocols_cover_registry(doc: Document, ctx: Context):
+    if ctx.registry is None or doc.data["port"] >= 49152:
+        return
+    assigned = set().union(*ctx.registry.services(doc.data["port"]).values())
+    missing = sorted(assigned - set(doc.data["protocols"]))
+    if missing:
+        yield doc.problem(("protocols",), "W803", f"the registry assigns port {doc.data['port']} for {', '.join(missing)} too; add it to protocols")
+
+
+@rule("W804", "registry-missing-service", "The registry lists a service name on this port that the record does not mention.", "Add it under iana.services.")
+def registry_services_listed(doc: Document, ctx: Context):
+    iana = doc.data.get("iana")
+    if ctx.registry is None or not iana or iana["status"] != "assigned":
+        return
+    named = {s["name"] for s in iana.get("services", [])}
+    for name in sorted(set(ctx.registry.services(doc.data["port"])) - named):
+        yield doc.problem(("iana", "services"), "W804", f"the registry also lists '{name}' on port {doc.data['port']}; add it under iana.services")
 
 
 def _file_port(doc: Document) -> int:

@@ -131,7 +131,10 @@ def read_text(path: Path, shown: str) -> str:
 def load(path: Path, shown: str | None = None) -> Document:
     """Parse one YAML file; every problem comes back as Failed, never as a traceback."""
     shown = shown or path.as_posix()
-    text = read_text(path, shown)
+    return parse(read_text(path, shown), shown)
+
+
+def parse(text: str, shown: str) -> Document:
     try:
         loader = _Loader(text)
         try:

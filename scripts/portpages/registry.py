@@ -1,0 +1,116 @@
+"""The IANA "Service Name and Transport Protocol Port Number Registry" CSV, read by header."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from portpages.problems import Failed, Problem
+
+# Our name -> the header spellings IANA has used for it.
+COLUMNS = {
+    "name": ("Service Name",),
+    "port": ("Port Number",),
+    "protocol": ("Transport Protocol",),
+    "description": ("Description",),
+    "assignee": ("Assignee",),
+    "contact": ("Contact",),
+    "registered": ("Registration Date",),
+    "modified": ("Modification Date",),
+    "reference": ("Reference",),
+    "service_code": ("Service Code",),
+    "unauthorized": ("Unauthorized Use Reported", "Known Unauthorized Uses"),
+    "notes": ("Assignment Notes",),
+}
+REQUIRED = ("name", "port", "protocol", "description")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row: a service name (or an Unassigned/Reserved note) on a port or range."""
+
+    name: str
+    low: int
+    high: int
+    protocol: str
+    description: str
+    assignee: str = ""
+    contact: str = ""
+    registered: str = ""
+    modified: str = ""
+    reference: str = ""
+    service_code: str = ""
+    unauthorized: str = ""
+    notes: str = ""
+
+
+class Registry:
+    def __init__(self, entries: list[Entry]):
+        self.entries = tuple(entries)
+        self._by_port: dict[int, list[Entry]] = defaultdict(list)
+        for entry in entries:
+            for port in range(entry.low, entry.high + 1):
+                self._by_port[port].append(entry)
+
+    def at(self, port: int) -> list[Entry]:
+        return self._by_port.get(port, [])
+
+    def services(self, port: int) -> dict[str, set[str]]:
+        """Service name -> the protocols it is registered for on this port."""
+        found: dict[str, set[str]] = {}
+        for entry in self.at(port):
+            if entry.name:
+                found.setdefault(entry.name, set()).update([entry.protocol] if entry.protocol else [])
+        return found
+
+    def status(self, port: int) -> str:
+        if port >= 49152:
+            return "unassigned"  # RFC 6335 section 6: never assigned
+        entries = self.at(port)
+        if any(e.name for e in entries):
+            return "assigned"
+        if any(e.description.strip().lower() == "reserved" for e in entries):
+            return "reserved"
+        return "unassigned"
+
+    def assigned_ports(self) -> list[int]:
+        return sorted(p for p, entries in self._by_port.items() if p < 49152 and any(e.name for e in entries))
+
+
+def read_registry(path: Path) -> Registry:
+    shown = path.as_posix()
+    try:
+        handle = path.open(newline="", encoding="utf-8-sig")
+    except OSError as exc:
+        raise Failed([Problem(shown, 1, 1, "E810", f"cannot read the registry: {exc.strerror}; give the path of service-names-port-numbers.csv")]) from None
+    with handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        index = {}
+        for ours, spellings in COLUMNS.items():
+            found = next((header.index(s) for s in spellings if s in header), None)
+            if found is None and ours in REQUIRED:
+                raise Failed([Problem(shown, 1, 1, "E810", f"registry has no '{spellings[0]}' column; is this IANA's service-names-port-numbers.csv?")])
+            index[ours] = found
+        entries, problems = [], []
+        for row in reader:
+            line = reader.line_num
+            values = {ours: (row[i].strip() if i is not None and i < len(row) else "") for ours, i in index.items()}
+            port = values.pop("port")
+            if not port:
+                continue  # a service name with no port (e.g. DNS-SD names)
+            try:
+                low, _, high = port.partition("-")
+                low, high = int(low), int(high or low)
+            except ValueError:
+                problems.append(Problem(shown, line, 1, "E811", f"port number '{port}' is not a number or a range low-high"))
+                continue
+            if not 0 <= low <= high <= 65535:
+                problems.append(Problem(shown, line, 1, "E811", f"port number '{port}' is outside 0-65535"))
+                continue
+            entries.append(Entry(low=low, high=high, **values))
+    if problems:
+        raise Failed(problems)
+    return Registry(entries)
