@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PP := $(BIN)/portpages
 REGISTRY_ARG := $(if $(REGISTRY),--registry $(REGISTRY))
 
-.PHONY: site serve check generate test clean
+.PHONY: site offline serve check generate fmt new translations registry rules test clean
 
 # The build environment: pinned runtime packages and this project (editable).
 $(VENV)/.site: requirements.txt pyproject.toml
@@ -24,6 +24,11 @@ $(VENV)/.test: $(VENV)/.site requirements-test.txt
 site: $(VENV)/.site
 	$(PP) site $(REGISTRY_ARG)
 
+# The offline variant: site-offline/ (opens from file://, loads nothing from outside) and
+# dist/portpages-offline.zip with its .sha256. FEEDBACK_URL=... sends votes to an intranet.
+offline: $(VENV)/.site
+	$(PP) offline $(REGISTRY_ARG)
+
 check: $(VENV)/.site
 	$(PP) check $(REGISTRY_ARG)
 
@@ -33,8 +38,25 @@ generate: $(VENV)/.site
 serve: $(VENV)/.site
 	$(PP) serve $(REGISTRY_ARG)
 
+fmt: $(VENV)/.site
+	$(PP) fmt
+
+# make new PORT=8080 [REGISTRY=../shared/data/iana/service-names-port-numbers.csv]
+new: $(VENV)/.site
+	$(PP) new $(PORT) $(REGISTRY_ARG)
+
+translations: $(VENV)/.site
+	$(PP) translations
+
+# Downloads IANA's CSV into .cache/ (online machines only); then REGISTRY=.cache/service-names-port-numbers.csv
+registry: $(VENV)/.site
+	$(PP) registry
+
+rules: $(VENV)/.site
+	$(PP) rules
+
 test: $(VENV)/.test
 	$(BIN)/pytest
 
 clean:
-	rm -rf site .venv
+	rm -rf site site-offline dist .venv

@@ -84,7 +84,7 @@ def built_site(tmp_path_factory) -> Project:
 
 
 def chromium_path() -> str | None:
-    for candidate in ("/usr/bin/chromium", "/usr/bin/chromium-browser", shutil.which("chromium") or ""):
+    for candidate in ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", shutil.which("chromium") or ""):
         if candidate and Path(candidate).exists():
             return candidate
     return None

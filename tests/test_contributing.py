@@ -128,9 +128,9 @@ def test_registry_unknown_service_is_an_error(project):
 
 
 def test_registry_missing_protocol_is_a_warning(project):
-    run = _registry_case(project, "protocols: [tcp, udp, sctp]\ntitle", "protocols: [tcp, udp]\ntitle")
+    run = _registry_case(project, "      protocols: [tcp, udp, sctp]", "      protocols: [tcp, udp]")
     assert run.code == 0
-    assert any(line.startswith("ports/22.yaml:3:12: W803 the registry assigns port 22 for sctp too") for line in run.lines), run.err
+    assert "ports/22.yaml:9:18: W803 the registry also assigns 'ssh' on port 22 for sctp; add it to this service's protocols" in run.lines, run.err
 
 
 @pytest.mark.parametrize("name", ["current.csv", "older.csv"])
@@ -154,3 +154,31 @@ def test_registry_without_needed_columns_is_refused(tmp_path, project):
     run = project.run("check", "--registry", str(bad))
     assert run.code == 1
     assert run.lines[0] == f"{bad}:1:1: E810 registry has no 'Service Name' column; is this IANA's service-names-port-numbers.csv?"
+
+
+def test_translate_writes_an_overlay_that_marks_the_page_translated(project):
+    run = project.run("translate", "22", "de")
+    assert run.code == 0, run.err
+    path = project.ports / "22.de.yaml"
+    text = path.read_text()
+    fingerprint = project.run("fingerprint", "22").out.strip()
+    assert f"translates: {fingerprint}\n" in text
+    check = project.run("check")
+    # Untranslated text is a warning that names the field still in English.
+    assert check.code == 0
+    assert "ports/22.de.yaml:4:10: W705 this is the English text word for word; translate it or remove the field" in check.lines
+    path.write_text(text.replace("title: SSH (fixture)", "title: SSH (Testeintrag)"))
+    assert project.run("generate").code == 0
+    page = (project.root / "docs/ports/22.de.md").read_text()
+    assert "# Port 22: SSH (Testeintrag)" in page and "!!! info" not in page
+    again = project.run("translate", "22", "de")
+    assert again.code == 1
+    assert any(line.startswith("ports/22.de.yaml:1:1: E910 ports/22.de.yaml exists; edit it") for line in again.lines)
+
+
+def test_translations_lists_each_language(project):
+    run = project.run("translations")
+    assert run.code == 0
+    assert "fr (Français): 1 translated, 0 stale, 2 missing" in run.out
+    assert "  missing  ports/22.fr.yaml" in run.out
+    assert "de (Deutsch): 0 translated, 0 stale, 3 missing" in run.out

@@ -79,3 +79,11 @@ def test_broken_record_leaves_docs_and_site_untouched(built_site, tmp_path):
         assert "Traceback" not in run.err
     assert proj.snapshot("docs") == docs
     assert proj.snapshot("site") == site
+
+
+def test_translation_status_page_in_every_language(built_site):
+    for prefix, word in (("", "Translated"), ("fr/", "Traduites"), ("de/", "Übersetzt")):
+        html = _html(built_site, f"{prefix}reference/translations/index.html")
+        assert f'<th style="text-align: right;">{word}</th>' in html
+    fr = _html(built_site, "fr/reference/translations/index.html")
+    assert '<a href="../../ports/60767/">60767</a>' in fr

@@ -15,18 +15,18 @@ from pathlib import Path
 from portpages.problems import Failed, Problem
 
 
-def build_site(root: Path, output: Path) -> int:
+def build_site(root: Path, output: Path, config_file: str = "mkdocs.yml") -> int:
     output = output if output.is_absolute() else root / output
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(staging)],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--config-file", config_file, "--site-dir", str(staging)],
         cwd=root, env=env, capture_output=True, text=True,
     )
     if result.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
         sys.stderr.write(result.stdout + result.stderr)
-        raise Failed([Problem("mkdocs.yml", 1, 1, "E950", f"mkdocs build failed (output above); {output.name}/ was left as it was")])
+        raise Failed([Problem(config_file, 1, 1, "E950", f"mkdocs build failed (output above); {output.name}/ was left as it was")])
     old = output.with_name(f".{output.name}-old")
     shutil.rmtree(old, ignore_errors=True)
     if output.exists():

@@ -80,6 +80,14 @@ def cmd_site(args) -> int:
     return build_site(Path(args.root).resolve(), Path(args.output))
 
 
+def cmd_offline(args) -> int:
+    from portpages.offline import build_offline
+
+    project = _project(args)
+    cmd_generate(args)
+    return build_offline(project.root, project.languages, Path(args.output), Path(args.dist))
+
+
 def cmd_fmt(args) -> int:
     from portpages.fmt import canonical
     from portpages.write import write_atomic
@@ -120,6 +128,74 @@ def cmd_new(args) -> int:
         registry = read_registry(Path(args.registry))
     write_atomic(path, new_record(args.port, registry).encode("utf-8"))
     print(f"wrote {shown}: replace every TODO, then run `make check`", file=sys.stderr)
+    return 0
+
+
+def cmd_translations(args) -> int:
+    from portpages.render import translation_status
+
+    project = _project(args)
+    loaded = _load(args, project)
+    for row in translation_status(project, loaded.records):
+        counts = ", ".join(f"{len(row[k])} {k}" for k in ("translated", "stale", "missing"))
+        print(f"{row['lang']} ({row['name']}): {counts}")
+        for key in ("stale", "missing"):
+            for port in row[key]:
+                print(f"  {key:8} ports/{port}.{row['lang']}.yaml")
+    return 0
+
+
+def cmd_translate(args) -> int:
+    from portpages.scaffold import new_overlay
+    from portpages.write import write_atomic
+
+    project = _project(args)
+    if args.language not in project.languages[1:]:
+        raise Failed([Problem("command line", 1, 1, "E900", f"language '{args.language}' is not built; choose from {', '.join(project.languages[1:])}")])
+    loaded = _load(args, project)
+    record = next((r for r in loaded.records if r.port == args.port), None)
+    shown = f"ports/{args.port}.{args.language}.yaml"
+    if record is None:
+        raise Failed([Problem(f"ports/{args.port}.yaml", 1, 1, "E702", f"no record for port {args.port}; write ports/{args.port}.yaml first")])
+    if (project.ports_dir / f"{args.port}.{args.language}.yaml").exists():
+        raise Failed([Problem(shown, 1, 1, "E910", f"{shown} exists; edit it, and set translates: {record.text.fingerprint()} when it matches the English again")])
+    write_atomic(project.ports_dir / f"{args.port}.{args.language}.yaml", new_overlay(record).encode("utf-8"))
+    print(f"wrote {shown} with the English text: translate it, then run `make check`", file=sys.stderr)
+    return 0
+
+
+REGISTRY_URL = "https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.csv"
+
+
+def cmd_registry(args) -> int:
+    """Download IANA's CSV into a git-ignored cache (online machines only)."""
+    import urllib.error
+    import urllib.request
+
+    from portpages.registry import read_registry
+    from portpages.write import write_atomic
+
+    target = Path(args.root).resolve() / ".cache" / "service-names-port-numbers.csv"
+    try:
+        with urllib.request.urlopen(REGISTRY_URL, timeout=60) as response:
+            data = response.read()
+    except (urllib.error.URLError, OSError) as exc:
+        raise Failed([Problem(REGISTRY_URL, 1, 1, "E812", f"cannot download the registry ({getattr(exc, 'reason', exc)}); offline, pass a copy with REGISTRY=path")]) from None
+    staging = target.with_name(".download.csv")
+    write_atomic(staging, data)
+    read_registry(staging)  # refuse to cache something that is not the registry
+    staging.replace(target)
+    print(f"registry saved to {target.relative_to(Path(args.root).resolve())}", file=sys.stderr)
+    return 0
+
+
+def cmd_rules(args) -> int:
+    from portpages import records  # noqa: F401  (declares its rules on import)
+    from portpages.rules import RULES
+
+    for code in sorted(RULES):
+        rule = RULES[code]
+        print(f"{code} {rule.name}\n    {rule.means}\n    fix: {rule.fix}")
     return 0
 
 
@@ -186,10 +262,19 @@ def parser() -> argparse.ArgumentParser:
     command("generate", cmd_generate, "check, then write the Markdown pages into docs/ (only changed files)")
     site = command("site", cmd_site, "check, generate, and build the site with mkdocs build --strict")
     site.add_argument("--output", default="site", help="site folder, replaced only when the build succeeds")
+    offline = command("offline", cmd_offline, "check, generate, and build the offline site (file://, no external requests) and its zip")
+    offline.add_argument("--output", default="site-offline", help="offline site folder, replaced only when the build succeeds")
+    offline.add_argument("--dist", default="dist", help="folder for portpages-offline.zip and its .sha256")
     fmt = command("fmt", cmd_fmt, "rewrite records in the canonical layout (data unchanged)", registry=False)
     fmt.add_argument("--check", action="store_true", help="only report files that are not canonical")
     new = command("new", cmd_new, "write ports/<port>.yaml from the template (prefilled from --registry)")
     new.add_argument("port", type=_port)
+    command("registry", cmd_registry, "download IANA's registry CSV into .cache/ (needs the internet)", registry=False)
+    command("rules", cmd_rules, "list every rule code: what it means and how to fix it", registry=False)
+    command("translations", cmd_translations, "per language: translated, out-of-date and missing records")
+    tr = command("translate", cmd_translate, "write ports/<port>.<language>.yaml to translate, with the English text and its fingerprint", registry=False)
+    tr.add_argument("port", type=_port)
+    tr.add_argument("language")
     serve = command("serve", cmd_serve, "live preview on http://127.0.0.1:8000/, regenerating when a record changes")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address for the preview server")
     fp = command("fingerprint", cmd_fingerprint, "print the fingerprint of a record's English text (for translations)", registry=False)

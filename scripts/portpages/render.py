@@ -45,11 +45,24 @@ def render_site(project: Project, records: tuple[Record, ...]) -> dict[str, str]
             files[f"ranges/{r.slug}{suffix}.md"] = _ENV.get_template("range.md.j2").render(
                 t=t, range=r, rows=[row for row in rows if row.range == r]
             )
+        files[f"reference/translations{suffix}.md"] = _ENV.get_template("translations.md.j2").render(
+            t=t, status=translation_status(project, records))
         files[f"reference/record-format{suffix}.md"] = _ENV.get_template("record-format.md.j2").render(
             t=t, record_fields=schema_fields(schema("record")), overlay_fields=schema_fields(schema("overlay")),
             rules=sorted(rules.RULES.values(), key=lambda r: r.code),
         )
     return files
+
+
+def translation_status(project: Project, records: tuple[Record, ...]) -> list[dict]:
+    """Per translated language: the ports translated, out of date and missing."""
+    status = []
+    for lang in project.languages[1:]:
+        row = {"lang": lang, "name": strings(lang)["language_name"], "translated": [], "stale": [], "missing": []}
+        for record in records:
+            row[record.text_in(lang).state].append(record.port)
+        status.append(row)
+    return status
 
 
 @dataclass(frozen=True)

@@ -214,20 +214,22 @@ def no_raw_html(doc: Document, ctx: Context):
             yield doc.problem(at, "E503", f"raw HTML '{match.group(0)}' is not allowed; write plain text or put code in `backticks`", needle=match.group(0))
 
 
+_ATTRIBUTES = re.compile(r"\{\s*[:#.]|\{[^}\n]*=")
 _STRUCTURE = (
     (re.compile(r"^ {0,3}#{1,6}(\s|$)", re.M), "a heading"),
     (re.compile(r"^\s*\[\^[^\]]*\]:", re.M), "a footnote definition"),
-    (re.compile(r"\{\s*[:#.]|\{[^}\n]*=", re.M), "an attribute list"),
     (re.compile(r"^\s*(!!!|\?\?\?|===)", re.M), "an admonition or tab marker"),
     (re.compile(r"^\s*\[[^\]]+\]:\s*\S", re.M), "a link reference definition"),
 )
 
 
-@rule("E504", "prose-structure", "Prose contains Markdown that changes the page's structure or attributes: headings, footnote or link definitions, attribute lists, admonitions, tabs.", "Write plain paragraphs; sources go under `sources:` and sections under `sections:`.", kind="record+overlay")
+@rule("E504", "prose-structure", "Text contains Markdown that changes the page's structure or attributes: attribute lists anywhere; headings, footnote or link definitions, admonitions or tabs in prose.", "Write plain paragraphs; sources go under `sources:` and sections under `sections:`.", kind="record+overlay")
 def prose_is_plain(doc: Document, ctx: Context):
+    prose = dict(_prose(doc.data))
     for at, text in _strings(doc.data):
         visible = _outside_code(text)
-        for pattern, what in _STRUCTURE:
+        checks = ((_ATTRIBUTES, "an attribute list"),) + (_STRUCTURE if at in prose else ())
+        for pattern, what in checks:
             match = pattern.search(visible)
             if match:
                 yield doc.problem(at, "E504", f"{what} is not allowed in text; write plain paragraphs", needle=match.group(0).strip() or None)
@@ -280,6 +282,23 @@ def overlay_fields_exist(doc: Document, ctx: Context):
             yield doc.problem((field_name, KEY), "E701", f"the English record has no {field_name} to translate; remove it")
 
 
+@rule("W705", "untranslated", "A translation repeats the English text of a field word for word.", "Translate it, or leave the field out to show the English under a notice.", kind="overlay")
+def overlay_is_translated(doc: Document, ctx: Context):
+    record = _english(doc, ctx)
+    if record is None:
+        return
+    en = record.data
+    pairs = [(("title",), en.get("title")), (("summary",), en.get("summary"))]
+    for s in en.get("sections", []):
+        pairs += [(("sections", s["id"], "heading"), s["heading"]), (("sections", s["id"], "body"), s["body"])]
+    for at, text in pairs:
+        value = doc.data
+        for part in at:
+            value = value.get(part) if isinstance(value, dict) else None
+        if value is not None and value == text and len(text.split()) > 3:
+            yield doc.problem(at, "W705", "this is the English text word for word; translate it or remove the field")
+
+
 @rule("E702", "overlay-record", "A translation exists for a port that has no English record.", "Add the English record first, or fix the file name.", kind="overlay")
 def overlay_has_record(doc: Document, ctx: Context):
     if _english(doc, ctx) is None:
@@ -292,6 +311,10 @@ declare("E902", "formatter-data", "The formatter would have changed a file's dat
 declare("E910", "new-record-exists", "`portpages new` was asked for a port that already has a record.", "Edit the existing file instead.", kind="command")
 declare("E900", "command-line", "The command line is wrong: unknown command, missing or bad argument.", "Run `portpages --help`.", kind="command")
 declare("E950", "build-failed", "mkdocs build --strict failed; the previous site was kept.", "Read MkDocs' output above the line.", kind="command")
+declare("E960", "offline-search-index", "The offline build found no search/search_index.json to make file:// search from.", "Keep the search plugin in mkdocs.yml's plugins.", kind="command")
+declare("E961", "offline-external-resource", "A file of the offline site loads something from outside the site (another host, or a path from the disk's root).", "Vendor the file under docs/assets/vendor/ and point to it with a relative path.", kind="command")
+declare("E962", "offline-external-feature", "A page uses a Material feature that loads from the internet (Mermaid diagrams, repo_url).", "Drop the feature from the page or from mkdocs.yml (the message says which).", kind="command")
+declare("E812", "registry-download", "The registry could not be downloaded.", "Work offline with a copy: REGISTRY=path/to/service-names-port-numbers.csv.", kind="command")
 declare("E810", "registry-file", "The registry file given with --registry cannot be read or lacks a column.", "Give the path of IANA's service-names-port-numbers.csv.", kind="registry")
 declare("E811", "registry-row", "A registry row has a port number that is neither a number nor a range.", "Use an unmodified copy of the registry.", kind="registry")
 
@@ -323,14 +346,16 @@ def services_match_registry(doc: Document, ctx: Context):
                 yield doc.problem(("iana", "services", i, "protocols", j), "E802", f"the registry lists '{name}' on port {doc.data['port']} for {', '.join(sorted(listed[name]))}, not {protocol}")
 
 
-@rule("W803", "registry-protocol", "The registry assigns this port for a protocol the record leaves out.", "Add the protocol to `protocols:` (and to the service), or explain in the prose why it is not used.")
+@rule("W803", "registry-protocol", "The registry assigns a service on this port for a protocol that the record's iana.services entry leaves out.", "Add the protocol to that service's protocols (the record's own `protocols:` says what is used in practice).")
 def protocols_cover_registry(doc: Document, ctx: Context):
-    if ctx.registry is None or doc.data["port"] >= 49152:
+    iana = doc.data.get("iana")
+    if ctx.registry is None or not iana:
         return
-    assigned = set().union(*ctx.registry.services(doc.data["port"]).values())
-    missing = sorted(assigned - set(doc.data["protocols"]))
-    if missing:
-        yield doc.problem(("protocols",), "W803", f"the registry assigns port {doc.data['port']} for {', '.join(missing)} too; add it to protocols")
+    listed = ctx.registry.services(doc.data["port"])
+    for i, service in enumerate(iana.get("services", [])):
+        missing = sorted(listed.get(service["name"], set()) - set(service["protocols"]))
+        if missing:
+            yield doc.problem(("iana", "services", i, "protocols"), "W803", f"the registry also assigns '{service['name']}' on port {doc.data['port']} for {', '.join(missing)}; add it to this service's protocols")
 
 
 @rule("W804", "registry-missing-service", "The registry lists a service name on this port that the record does not mention.", "Add it under iana.services.")

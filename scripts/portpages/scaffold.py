@@ -37,3 +37,21 @@ def new_record(port: int, registry=None) -> str:
         ],
     }
     return canonical(record, "record")
+
+
+def new_overlay(record) -> str:
+    """A translation file holding the English text, ready to be translated in place."""
+    text = record.text
+    overlay = {
+        "translates": text.fingerprint(),
+        "title": text.title,
+        "summary": text.summary,
+        "sections": {s.id: {"heading": s.heading, "body": s.body} for s in text.sections},
+    }
+    if text.uses:
+        overlay["uses"] = {u.name: u.note for u in text.uses}
+    if text.security:
+        overlay["security"] = list(text.security)
+    if text.related:
+        overlay["related"] = {r.key: r.note for r in text.related}
+    return canonical(overlay, "overlay")
