@@ -145,7 +145,7 @@ def test_registry_reader_finds_columns_by_header(name):
     assert registry.status(24) == "unassigned"  # a row with no service name
     assert registry.at(12345)[0].unauthorized == "Possible Trojan"
     assert all(e.name != "argus" for e in registry.entries)  # no port number: not a port
-    assert registry.assigned_ports() == [22, *range(6000, 6064), 12345]
+    assert registry.assigned_ports() == [22, 443, *range(6000, 6064), 12345]
 
 
 def test_registry_without_needed_columns_is_refused(tmp_path, project):

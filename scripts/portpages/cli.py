@@ -30,15 +30,18 @@ def _project(args):
     return open_project(Path(args.root).resolve())
 
 
-def _load(args, project):
+def _registry(args):
+    if not getattr(args, "registry", None):
+        return None
+    from portpages.registry import read_registry
+
+    return read_registry(Path(args.registry))
+
+
+def _load(args, project, registry=None):
     from portpages.records import load_records
 
-    registry = None
-    if getattr(args, "registry", None):
-        from portpages.registry import read_registry
-
-        registry = read_registry(Path(args.registry))
-    loaded = load_records(project.ports_dir, project.languages, registry)
+    loaded = load_records(project.ports_dir, project.languages, registry or _registry(args))
     _report(loaded.problems)
     return loaded
 
@@ -62,13 +65,24 @@ def cmd_check(args) -> int:
 
 
 def cmd_generate(args) -> int:
+    from portpages.cache import Cache, inputs_key
     from portpages.render import render_site
     from portpages.write import write_generated
 
     project = _project(args)
-    loaded = _load(args, project)
-    files = render_site(project, loaded.records)
+    cache = Cache(project.root)
+    key = inputs_key(project.root, Path(args.registry) if args.registry else None)
+    last = cache.fresh(key)
+    if last is not None:
+        _report([Problem(*w) for w in last["warnings"]])
+        count = len(last["pages"])
+        print(f"{count} pages: 0 written, 0 removed, {count} unchanged (inputs unchanged)", file=sys.stderr)
+        return 0
+    registry = _registry(args)
+    loaded = _load(args, project, registry)
+    files = render_site(project, loaded.records, registry)
     written, removed = write_generated(project.docs_dir, files)
+    cache.save(key, list(files), list(loaded.problems))
     print(f"{len(files)} pages: {written} written, {removed} removed, {len(files) - written} unchanged", file=sys.stderr)
     return 0
 

@@ -11,7 +11,7 @@ import yaml
 
 from portpages.problems import Failed, Problem
 
-GENERATED = ("index", "ports", "ranges", "reference")  # under docs/: written by the generator
+GENERATED = ("index", "ports", "ranges", "reference", "lookup", "api")  # under docs/: written by the generator
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,30 @@ class Entry:
     notes: str = ""
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What the registry says of one service name on one port, its rows merged."""
+
+    name: str
+    protocols: tuple[str, ...]
+    description: str
+    assignee: str
+    registered: str
+    modified: str
+    references: tuple[str, ...]  # "RFC4251", an http(s) address, or other text
+    notes: str
+
+
+_REFERENCE = re.compile(r"\[([^\]]+)\]")
+_PERSON = re.compile(r"\[([^\]]+)\]")
+
+
+def _people(text: str) -> str:
+    """"[Mark_Lottor]" -> "Mark Lottor": the registry's contact keys, readable."""
+    names = _PERSON.findall(text) or ([text] if text else [])
+    return ", ".join(n.replace("_", " ") for n in names)
+
+
 class Registry:
     def __init__(self, entries: list[Entry]):
         self.entries = tuple(entries)
@@ -64,6 +89,32 @@ class Registry:
             if entry.name:
                 found.setdefault(entry.name, set()).update([entry.protocol] if entry.protocol else [])
         return found
+
+    def facts(self, port: int) -> list[Facts]:
+        merged: dict[str, list[Entry]] = {}
+        for entry in self.at(port):
+            if entry.name:
+                merged.setdefault(entry.name, []).append(entry)
+        out = []
+        for name, rows in merged.items():
+            first = rows[0]
+            refs = []
+            for row in rows:
+                for ref in _REFERENCE.findall(row.reference) or ([row.reference] if row.reference else []):
+                    ref = " ".join(ref.split())
+                    if ref not in refs:
+                        refs.append(ref)
+            out.append(Facts(
+                name=name,
+                protocols=tuple(p for p in ("tcp", "udp", "sctp", "dccp") if any(r.protocol == p for r in rows)),
+                description=" ".join(first.description.split()),
+                assignee=_people(first.assignee),
+                registered=min((r.registered for r in rows if r.registered), default=""),
+                modified=max((r.modified for r in rows if r.modified), default=""),
+                references=tuple(refs),
+                notes=" ".join(dict.fromkeys(" ".join(r.notes.split()) for r in rows if r.notes)),
+            ))
+        return out
 
     def status(self, port: int) -> str:
         if port >= 49152:

@@ -2,44 +2,41 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
-import jinja2
+from urllib.parse import quote
 
 from portpages import rules
-from portpages.model import RANGES, Record, Text, range_of
+from portpages.model import PROTOCOLS, RANGES, Record, Service, Text, range_of
 from portpages.project import Project, strings
 from portpages.records import schema
+from portpages.registry import Facts, Registry
+from portpages.scaffold import new_record
+from portpages.templating import ENV as _ENV
+from portpages.templating import registry_text
 
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("portpages", "templates"),
-    autoescape=False,  # output is Markdown; contributed text was checked for HTML before
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
-_ENV.filters["fill"] = lambda template, **values: template.format(**values)
-_ENV.filters["protocols"] = lambda protocols: ", ".join(p.upper() for p in protocols)
-_ENV.filters["plain"] = lambda text: " ".join(re.sub(r"\s*\[\^[^\]]+\]|[*_`]", "", text).split())
-_ENV.filters["cell"] = lambda text: " ".join(text.split()).replace("|", "\\|")
-_ENV.filters["link_text"] = lambda text: text.replace("[", "\\[").replace("]", "\\]")
-_ENV.filters["link_url"] = lambda url: url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
-
-
-def render_site(project: Project, records: tuple[Record, ...]) -> dict[str, str]:
+def render_site(project: Project, records: tuple[Record, ...], registry: Registry | None = None) -> dict[str, str]:
     """Every generated page, keyed by its path under docs/."""
     files: dict[str, str] = {}
     by_port = {r.port: r for r in records}
+    registry_only = [p for p in registry.assigned_ports() if p not in by_port] if registry else []
+    new_urls = {p: _new_record_url(project, p, registry) for p in registry_only}
     for lang in project.languages:
         t = strings(lang)
         suffix = "" if lang == project.default else f".{lang}"
         rows = [_row(r, lang, project.default) for r in records]
         for record in records:
-            files[f"ports/{record.port}{suffix}.md"] = render_port(project, record, lang, t, by_port)
-        files[f"ports/index{suffix}.md"] = _ENV.get_template("ports-index.md.j2").render(t=t, rows=rows)
-        files[f"index{suffix}.md"] = _ENV.get_template("home.md.j2").render(t=t, records=records, ranges=RANGES)
+            files[f"ports/{record.port}{suffix}.md"] = render_port(project, record, lang, t, by_port, registry)
+        for port in registry_only:
+            files[f"ports/{port}{suffix}.md"] = render_registry_port(port, t, registry, new_urls[port])
+        files[f"ports/index{suffix}.md"] = _ENV.get_template("ports-index.md.j2").render(
+            t=t, rows=rows, registry_only=len(registry_only))
+        messages = _lookup_messages(t)
+        files[f"index{suffix}.md"] = _ENV.get_template("home.md.j2").render(
+            t=t, records=records, ranges=RANGES, messages=messages)
+        files[f"lookup/index{suffix}.md"] = _ENV.get_template("lookup.md.j2").render(t=t, messages=messages)
         files[f"ranges/index{suffix}.md"] = _ENV.get_template("ranges-index.md.j2").render(t=t, ranges=RANGES)
         for r in RANGES:
             files[f"ranges/{r.slug}{suffix}.md"] = _ENV.get_template("range.md.j2").render(
@@ -51,7 +48,30 @@ def render_site(project: Project, records: tuple[Record, ...]) -> dict[str, str]
             t=t, record_fields=schema_fields(schema("record")), overlay_fields=schema_fields(schema("overlay")),
             rules=sorted(rules.RULES.values(), key=lambda r: r.code),
         )
+    files["lookup/ports.js"] = lookup_data(records, registry, registry_only)
     return files
+
+
+def _lookup_messages(t: dict) -> dict:
+    """The lookup script's words, in the page's language."""
+    return {**t["lookup"], "ranges": {r.slug: t["ranges"]["rfc"].format(
+        name=t["ranges"][r.slug]["name"], low=r.low, high=r.high) for r in RANGES}}
+
+
+def lookup_data(records: tuple[Record, ...], registry: Registry | None, registry_only: list[int]) -> str:
+    """What the lookup needs to answer any port without a server: which ports have pages,
+    which the registry reserves. Everything else below 49152 is unassigned."""
+    pages = sorted({r.port for r in records} | set(registry_only))
+    reserved: list[list[int]] = []
+    if registry is not None:
+        for port in range(49152):
+            if port not in registry_only and registry.status(port) == "reserved":
+                if reserved and reserved[-1][1] == port - 1:
+                    reserved[-1][1] = port
+                else:
+                    reserved.append([port, port])
+    data = {"registry": registry is not None, "pages": pages, "reserved": reserved}
+    return "window.__portpagesLookup = " + json.dumps(data, separators=(",", ":")) + ";\n"
 
 
 def translation_status(project: Project, records: tuple[Record, ...]) -> list[dict]:
@@ -81,16 +101,75 @@ def _text(record: Record, lang: str, default: str) -> Text:
     return record.text if lang == default else record.text_in(lang).text
 
 
-def render_port(project: Project, record: Record, lang: str, t: dict, by_port: dict[int, Record]) -> str:
+@dataclass(frozen=True)
+class _Reference:
+    label: str
+    url: str | None
+
+
+_RFC = re.compile(r"^RFC\s*-?\s*(\d+)\b(.*)$", re.I)
+
+
+def _reference(text: str) -> _Reference:
+    rfc = _RFC.match(text)
+    if rfc:
+        return _Reference(f"RFC {int(rfc.group(1))}{rfc.group(2)}", f"https://www.rfc-editor.org/rfc/rfc{int(rfc.group(1))}")
+    if re.match(r"^https?://\S+$", text):
+        return _Reference(text, text)
+    return _Reference(text, None)
+
+
+def _registry_notes(facts: list[Facts], first: int) -> tuple[dict[str, int], list[tuple[int, _Reference]]]:
+    """Footnote numbers for the registry's references, continuing after the record's own."""
+    numbers: dict[str, int] = {}
+    for f in facts:
+        for ref in f.references:
+            numbers.setdefault(ref, first + len(numbers))
+    return numbers, [(n, _reference(ref)) for ref, n in numbers.items()]
+
+
+def _new_record_url(project: Project, port: int, registry: Registry) -> str:
+    """GitHub's new-file page with the record template filled in for this port."""
+    return (f"{project.repo_url}/new/main/ports?filename={port}.yaml&value="
+            + quote(new_record(port, registry), safe=""))
+
+
+@dataclass(frozen=True)
+class _PortFacts:
+    """The facts box of a port that has no record."""
+
+    port: int
+    protocols: tuple[str, ...]
+    status: str
+    services: tuple[Service, ...]
+
+
+def render_registry_port(port: int, t: dict, registry: Registry, new_url: str) -> str:
+    facts = registry.facts(port)
+    box = _PortFacts(port, tuple(p for p in PROTOCOLS if any(p in f.protocols for f in facts)),
+                     registry.status(port), tuple(Service(f.name, f.protocols) for f in facts))
+    reference_numbers, registry_notes = _registry_notes(facts, 1)
+    names = ", ".join(f"`{f.name}`" for f in facts)
+    return _ENV.get_template("registry-port.md.j2").render(
+        t=t, record=box, range=range_of(port), facts=facts, new_url=new_url,
+        page_title=t["port"]["title"].format(port=port, title=registry_text(facts[0].description or facts[0].name)),
+        summary=t["registry"]["summary"].format(names=names, port=port, protocols=", ".join(p.upper() for p in box.protocols)),
+        footnotes=[], reference_numbers=reference_numbers, registry_notes=registry_notes,
+    )
+
+
+def render_port(project: Project, record: Record, lang: str, t: dict, by_port: dict[int, Record],
+                registry: Registry | None = None) -> str:
     if lang == project.default:
         text, state = record.text, "source"
     else:
         translation = record.text_in(lang)
         text, state = translation.text, translation.state
     numbers = _citation_numbers(text)
-    cite = lambda prose: rules._CITATION.sub(lambda m: f"[^{numbers[m.group(1)]}]", prose)  # noqa: E731
     sources = {s.key: s for s in record.sources}
     footnotes = [(n, sources[key]) for key, n in numbers.items()]
+    facts = registry.facts(record.port) if registry else []
+    reference_numbers, registry_notes = _registry_notes(facts, len(numbers) + 1)
     related = []
     for item in text.related:
         if item.is_range:
@@ -103,12 +182,12 @@ def render_port(project: Project, record: Record, lang: str, t: dict, by_port: d
             related.append(dict(label=label, link=f"{item.low}.md", note=item.note))
     edit_is_translation = state in ("translated", "stale")
     edit_path = record.path.replace(".yaml", f".{lang}.yaml") if edit_is_translation else record.path
-    env = _ENV.overlay()
-    env.filters["cite"] = cite
-    return env.get_template("port.md.j2").render(
+    return _ENV.get_template("port.md.j2").render(
         t=t, record=record, text=text, state=state, range=record.range,
         page_title=t["port"]["title"].format(port=record.port, title=text.title),
-        related=related, footnotes=footnotes,
+        related=related, footnotes=footnotes, facts=facts,
+        reference_numbers=reference_numbers, registry_notes=registry_notes,
+        cite=lambda prose: rules._CITATION.sub(lambda m: f"[^{numbers[m.group(1)]}]", prose),
         edit_url=f"{project.repo_url}/edit/main/{edit_path}", edit_is_translation=edit_is_translation,
     )
 

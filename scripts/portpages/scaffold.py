@@ -1,42 +1,24 @@
-"""`portpages new`: a record to fill in, in canonical layout, prefilled from the registry."""
+"""Files for contributors to fill in: a new record, a new translation. Both in canonical layout."""
 
 from __future__ import annotations
 
 from portpages.fmt import canonical
 from portpages.model import range_of
 from portpages.project import strings
-
-REGISTRY_URL = "https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.xhtml?search={port}"
+from portpages.templating import ENV
 
 
 def new_record(port: int, registry=None) -> str:
-    words = strings("en")
     r = range_of(port)
-    range_name = words["ranges"][r.slug]["name"].removesuffix(" Ports")
-    protocols, iana = ["tcp"], {"status": "unassigned"}
+    services, status = [], "unassigned"
     if registry is not None:
-        services = registry.services(port)
-        iana = {"status": registry.status(port)}
-        if services:
-            iana["services"] = [{"name": name, "protocols": sorted(p)} for name, p in sorted(services.items())]
-            protocols = sorted(set().union(*services.values())) or protocols
-    record = {
-        "port": port,
-        "protocols": protocols,
-        "title": "TODO the service as people know it",
-        "iana": iana,
-        "summary": "TODO one line that says what this port is [^iana].",
-        "sections": [
-            {"id": "what", "heading": "What this port does", "body": "TODO who uses this port and for what, in your own words [^iana].\n"},
-            {"id": "range", "heading": f"Why it sits in the {range_name} range", "body": f"TODO what RFC 6335 says of ports {r.low}-{r.high} and how this port came to be used [^iana].\n"},
-            {"id": "how", "heading": "How it works", "body": "TODO how the service uses the port; cite a primary source such as an RFC or the vendor's documentation.\n"},
-        ],
-        "uses": [{"name": "TODO product or protocol", "official": True, "note": "TODO one sentence; official is true only when IANA or the protocol's standard assigns the port to it [^iana]."}],
-        "sources": [
-            {"key": "iana", "title": "Service Name and Transport Protocol Port Number Registry", "url": REGISTRY_URL.format(port=port), "publisher": "IANA", "primary": True},
-        ],
-    }
-    return canonical(record, "record")
+        status = registry.status(port)
+        services = [(name, sorted(protocols)) for name, protocols in sorted(registry.services(port).items())]
+    protocols = sorted({p for _, ps in services for p in ps}) or ["tcp"]
+    return ENV.get_template("new-record.yaml.j2").render(
+        port=port, protocols=protocols, status=status, services=services,
+        range_name=strings("en")["ranges"][r.slug]["name"].removesuffix(" Ports"), low=r.low, high=r.high,
+    )
 
 
 def new_overlay(record) -> str:

@@ -14,7 +14,7 @@ def _generated_files(docs_dir: Path) -> set[str]:
     for name in GENERATED:
         folder = docs_dir / name
         if folder.is_dir():
-            found.update(p.relative_to(docs_dir).as_posix() for p in folder.rglob("*.md"))
+            found.update(p.relative_to(docs_dir).as_posix() for p in folder.rglob("*") if p.is_file())
         found.update(p.name for p in docs_dir.glob(f"{name}.md"))
         found.update(p.name for p in docs_dir.glob(f"{name}.*.md"))
     return found

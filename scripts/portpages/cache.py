@@ -1,0 +1,59 @@
+"""Skip the whole generate stage when nothing it reads has changed.
+
+Generation is deterministic, so the same inputs give the same pages: when the inputs'
+hash matches the last run's and every page it wrote is still there untouched (same size
+and modification time), there is nothing to do. Hashing the inputs costs milliseconds;
+loading and rendering thousands of pages costs seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from portpages.problems import Problem
+from portpages.write import write_atomic
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def inputs_key(root: Path, registry: Path | None) -> str:
+    digest = hashlib.sha256()
+    files = [root / "mkdocs.yml", *sorted((root / "ports").glob("*")), *sorted(PACKAGE.rglob("*.py")),
+             *sorted(PACKAGE.rglob("*.j2")), *sorted(PACKAGE.rglob("*.yaml")), *sorted(PACKAGE.rglob("*.json"))]
+    if registry is not None:
+        files.append(registry)
+    for path in files:
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _stamp(path: Path) -> list[int]:
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+class Cache:
+    def __init__(self, root: Path):
+        self.path = root / ".cache" / "generate.json"
+        self.docs = root / "docs"
+
+    def fresh(self, key: str) -> dict | None:
+        """The last run's summary if its inputs were these and its pages are intact."""
+        try:
+            last = json.loads(self.path.read_text("utf-8"))
+            if last["key"] != key:
+                return None
+            for rel, stamp in last["pages"].items():
+                if _stamp(self.docs / rel) != stamp:
+                    return None
+            return last
+        except (OSError, ValueError, KeyError):
+            return None
+
+    def save(self, key: str, pages: list[str], warnings: list[Problem]) -> None:
+        data = {"key": key, "pages": {rel: _stamp(self.docs / rel) for rel in sorted(pages)},
+                "warnings": [[p.path, p.line, p.col, p.code, p.message] for p in warnings]}
+        write_atomic(self.path, json.dumps(data).encode("utf-8"))

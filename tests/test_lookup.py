@@ -1,0 +1,124 @@
+"""Registry-scale pages and the lookup, built from fixture records and a fixture registry."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import threading
+
+import pytest
+
+from conftest import FIXTURES, chromium_path, make_project
+
+REGISTRY = FIXTURES / "registry" / "current.csv"
+
+
+@pytest.fixture(scope="module")
+def registry_site(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("registry-site"))
+    run = project.run("site", "--registry", str(REGISTRY))
+    assert run.code == 0, run.err
+    return project
+
+
+def _html(project, rel):
+    return (project.root / "site" / rel).read_text(encoding="utf-8")
+
+
+def test_every_assigned_port_gets_a_page_in_every_language(registry_site):
+    for prefix in ("", "fr/", "de/"):
+        for port in (22, 443, 6000, 6031, 6063, 12345):
+            assert (registry_site.root / "site" / prefix / "ports" / str(port) / "index.html").is_file()
+    assert not (registry_site.root / "site/ports/6064/index.html").exists()
+    assert not (registry_site.root / "site/ports/24/index.html").exists()  # a row with no service name
+
+
+def test_registry_only_page_shows_the_facts_localized(registry_site):
+    html = _html(registry_site, "fr/ports/12345/index.html")
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "Port 12345\u00a0: Italk Chat System" in text
+    assert "Données du registre uniquement" in text
+    assert "Takayuki Ito" in text  # the assignee, readable
+    assert "Voir ce qui utilise ce port" in text and "L’ouvrir ou le bloquer" in text
+    link = re.search(r'href="(https://github.com/portpages/portpages/new/main/ports\?filename=12345\.yaml&amp;value=[^"]+)"', html)
+    assert link and "port%3A%2012345" in link.group(1)
+
+
+def test_registry_references_become_footnotes(registry_site):
+    html = _html(registry_site, "ports/443/index.html")
+    assert re.search(r'<li id="fn:1">\s*<p><a href="https://www.rfc-editor.org/rfc/rfc9110">RFC 9110</a>', html)
+    assert re.search(r'<li id="fn:2">\s*<p><a href="https://www.rfc-editor.org/rfc/rfc9260">RFC 9260</a>', html)
+
+
+def test_curated_record_merges_over_registry_facts(registry_site):
+    html = _html(registry_site, "ports/22/index.html")
+    assert "SSH (fixture)" in html  # the record's title wins
+    assert "What the IANA registry says" in html
+    assert "Registry facts only" not in html
+    # The record's one source is footnote 1; the registry's references follow it.
+    assert re.search(r'<li id="fn:2">\s*<p><a href="https://www.rfc-editor.org/rfc/rfc4251">RFC 4251</a>', html)
+
+
+def test_registry_text_cannot_inject_markup(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(REGISTRY.read_text().replace("Italk Chat System", "Italk <script>alert(1)</script> *x*"))
+    (tmp_path / "p").mkdir()
+    project = make_project(tmp_path / "p")
+    assert project.run("generate", "--registry", str(bad)).code == 0
+    page = (project.root / "docs/ports/12345.md").read_text()
+    assert "<script>" not in page and "&lt;script&gt;" in page and "\\*x\\*" in page
+
+
+def test_search_index_keeps_registry_pages_small(registry_site):
+    import json
+
+    index = json.loads(_html(registry_site, "search/search_index.json"))
+    entries = [d for d in index["docs"] if d["location"].startswith("ports/12345/")]
+    assert entries and all("lsof" not in d["text"] and "firewall" not in d["text"] for d in entries)
+    assert any("Italk" in d["title"] for d in entries)
+
+
+CHROMIUM = chromium_path()
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="SKIPPED BROWSER TESTS: no Chromium found (apt-get install chromium)")
+def test_lookup_answers_60767_443_and_65535(registry_site):
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(registry_site.root / "site"))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    errors = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page()
+            page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+            page.on("pageerror", lambda e: errors.append(str(e)))
+
+            def look_up(start, value):
+                page.goto(start)
+                page.fill("#pp-lookup-port", value)
+                page.click("form.pp-lookup button")
+
+            look_up(f"{base}/lookup/", "60767")
+            page.wait_for_url(f"{base}/ports/60767/")
+            look_up(f"{base}/fr/", "443")  # from the French home page, to the French page
+            page.wait_for_url(f"{base}/fr/ports/443/")
+            look_up(f"{base}/lookup/", "65535")
+            answer = page.locator(".pp-lookup__answer")
+            answer.wait_for(state="visible")
+            assert "Port 65535 is in the Dynamic Ports, 49152–65535 (RFC 6335), which IANA never assigns" in answer.inner_text()
+            for value, expected in (("230", "IANA has reserved it"), ("24", "unassigned"), ("65536", "is not a port number"),
+                                    ("http", "“http” is not a port number")):
+                page.fill("#pp-lookup-port", value)
+                page.click("form.pp-lookup button")
+                page.wait_for_function("e => e.textContent.includes(%r)" % expected, arg=answer.element_handle())
+            browser.close()
+    finally:
+        httpd.shutdown()
+    assert errors == []
