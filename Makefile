@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PP := $(BIN)/portpages
 REGISTRY_ARG := $(if $(REGISTRY),--registry $(REGISTRY))
 
-.PHONY: site offline serve check generate fmt new translations registry rules test clean
+.PHONY: site offline serve check generate fmt new translations registry rules bench test clean
 
 # The build environment: pinned runtime packages and this project (editable).
 $(VENV)/.site: requirements.txt pyproject.toml
@@ -51,6 +51,11 @@ translations: $(VENV)/.site
 # Downloads IANA's CSV into .cache/ (online machines only); then REGISTRY=.cache/service-names-port-numbers.csv
 registry: $(VENV)/.site
 	$(PP) registry
+
+# Builds sites of several sizes and prints their cost; takes several minutes.
+BENCH_REGISTRY ?= $(or $(REGISTRY),../shared/data/iana/service-names-port-numbers.csv)
+bench: $(VENV)/.site
+	$(PP) bench --registry $(BENCH_REGISTRY)
 
 rules: $(VENV)/.site
 	$(PP) rules

@@ -18,8 +18,8 @@ from portpages.write import write_atomic
 PACKAGE = Path(__file__).resolve().parent
 
 
-def inputs_key(root: Path, registry: Path | None) -> str:
-    digest = hashlib.sha256()
+def inputs_key(root: Path, registry: Path | None, extra: str = "") -> str:
+    digest = hashlib.sha256(extra.encode())
     files = [root / "mkdocs.yml", *sorted((root / "ports").glob("*")), *sorted(PACKAGE.rglob("*.py")),
              *sorted(PACKAGE.rglob("*.j2")), *sorted(PACKAGE.rglob("*.yaml")), *sorted(PACKAGE.rglob("*.json"))]
     if registry is not None:
@@ -27,6 +27,12 @@ def inputs_key(root: Path, registry: Path | None) -> str:
     for path in files:
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    head = root / ".git" / "HEAD"  # the feed's dates come from git history
+    if head.is_file():
+        digest.update(head.read_bytes())
+        ref = head.read_text().removeprefix("ref:").strip()
+        if (root / ".git" / ref).is_file():
+            digest.update((root / ".git" / ref).read_bytes())
     return digest.hexdigest()
 
 

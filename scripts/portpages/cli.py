@@ -66,12 +66,13 @@ def cmd_check(args) -> int:
 
 def cmd_generate(args) -> int:
     from portpages.cache import Cache, inputs_key
+    from portpages.history import record_dates
     from portpages.render import render_site
     from portpages.write import write_generated
 
     project = _project(args)
     cache = Cache(project.root)
-    key = inputs_key(project.root, Path(args.registry) if args.registry else None)
+    key = inputs_key(project.root, Path(args.registry) if args.registry else None, extra=project.site_url)
     last = cache.fresh(key)
     if last is not None:
         _report([Problem(*w) for w in last["warnings"]])
@@ -80,7 +81,7 @@ def cmd_generate(args) -> int:
         return 0
     registry = _registry(args)
     loaded = _load(args, project, registry)
-    files = render_site(project, loaded.records, registry)
+    files = render_site(project, loaded.records, registry, record_dates(project.root))
     written, removed = write_generated(project.docs_dir, files)
     cache.save(key, list(files), list(loaded.problems))
     print(f"{len(files)} pages: {written} written, {removed} removed, {len(files) - written} unchanged", file=sys.stderr)
@@ -203,6 +204,13 @@ def cmd_registry(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    from portpages.bench import main as bench
+
+    sizes = [None if s == "full" else int(s) for s in args.sizes.split(",")]
+    return bench(Path(args.root).resolve(), Path(args.registry).resolve() if args.registry else None, sizes)
+
+
 def cmd_rules(args) -> int:
     from portpages import records  # noqa: F401  (declares its rules on import)
     from portpages.rules import RULES
@@ -284,6 +292,8 @@ def parser() -> argparse.ArgumentParser:
     new = command("new", cmd_new, "write ports/<port>.yaml from the template (prefilled from --registry)")
     new.add_argument("port", type=_port)
     command("registry", cmd_registry, "download IANA's registry CSV into .cache/ (needs the internet)", registry=False)
+    bench = command("bench", cmd_bench, "build sites of several sizes and print their cost (make bench)")
+    bench.add_argument("--sizes", default="500,2000,full", help="registry ports per site, comma-separated; full = all")
     command("rules", cmd_rules, "list every rule code: what it means and how to fix it", registry=False)
     command("translations", cmd_translations, "per language: translated, out-of-date and missing records")
     tr = command("translate", cmd_translate, "write ports/<port>.<language>.yaml to translate, with the English text and its fingerprint", registry=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -19,6 +20,7 @@ class Project:
     root: Path
     languages: tuple[str, ...]  # default language first
     repo_url: str
+    site_url: str = ""
 
     @property
     def ports_dir(self) -> Path:
@@ -34,9 +36,16 @@ class Project:
 
 
 class _ConfigLoader(yaml.SafeLoader):
-    """mkdocs.yml may hold MkDocs' own tags (!ENV, !relative); their values don't matter here."""
+    """Reads mkdocs.yml as MkDocs does for the keys we use: !ENV [NAME, default] is resolved."""
 
 
+def _env(loader, node):
+    names = [loader.construct_scalar(node)] if isinstance(node, yaml.ScalarNode) else loader.construct_sequence(node)
+    *variables, default = names if len(names) > 1 else (*names, None)
+    return next((os.environ[v] for v in variables if os.environ.get(v)), default)
+
+
+_ConfigLoader.add_constructor("!ENV", _env)
 _ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 
@@ -59,7 +68,8 @@ def open_project(root: Path) -> Project:
     missing = [lang for lang in ordered if not resources.files("portpages").joinpath(f"strings/{lang}.yaml").is_file()]
     if missing:
         raise Failed([Problem("mkdocs.yml", 1, 1, "E008", f"language '{lang}' has no strings table scripts/portpages/strings/{lang}.yaml; translate en.yaml into it") for lang in missing])
-    return Project(root, ordered, (config.get("extra") or {}).get("repository", "").rstrip("/"))
+    repository = (config.get("extra") or {}).get("repository", "").rstrip("/")
+    return Project(root, ordered, repository, (config.get("site_url") or "").rstrip("/") + "/")
 
 
 @cache

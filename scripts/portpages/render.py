@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from portpages import rules
+from portpages.api import api_files
 from portpages.model import PROTOCOLS, RANGES, Record, Service, Text, range_of
 from portpages.project import Project, strings
 from portpages.records import schema
@@ -17,7 +18,8 @@ from portpages.scaffold import new_record
 from portpages.templating import ENV as _ENV
 from portpages.templating import registry_text
 
-def render_site(project: Project, records: tuple[Record, ...], registry: Registry | None = None) -> dict[str, str]:
+def render_site(project: Project, records: tuple[Record, ...], registry: Registry | None = None,
+                dates: dict[str, tuple[str, str]] | None = None) -> dict[str, str]:
     """Every generated page, keyed by its path under docs/."""
     files: dict[str, str] = {}
     by_port = {r.port: r for r in records}
@@ -49,6 +51,7 @@ def render_site(project: Project, records: tuple[Record, ...], registry: Registr
             rules=sorted(rules.RULES.values(), key=lambda r: r.code),
         )
     files["lookup/ports.js"] = lookup_data(records, registry, registry_only)
+    files.update(api_files(project, records, registry, registry_only, dates or {}))
     return files
 
 

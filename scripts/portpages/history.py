@@ -1,0 +1,24 @@
+"""When each record was added and last changed, from git (empty outside a git checkout)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+
+def record_dates(root: Path) -> dict[str, tuple[str, str]]:
+    """"ports/<file>" -> (added, updated) commit dates, ISO 8601; deterministic for a commit."""
+    try:
+        out = subprocess.run(
+            ["git", "log", "--format=%x00%cI", "--name-only", "--no-renames", "--", "ports/"],
+            cwd=root, capture_output=True, text=True, check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return {}
+    dates: dict[str, tuple[str, str]] = {}
+    for block in out.split("\0")[1:]:  # newest commit first
+        date, *files = block.strip().splitlines()
+        for name in filter(None, files):
+            added, updated = dates.get(name, (date, date))
+            dates[name] = (date, updated)  # older commits move "added" back
+    return dates
