@@ -122,3 +122,31 @@ def test_lookup_answers_60767_443_and_65535(registry_site):
     finally:
         httpd.shutdown()
     assert errors == []
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="SKIPPED BROWSER TESTS: no Chromium found (apt-get install chromium)")
+def test_search_finds_ports_by_number_and_name_in_the_readers_language(registry_site):
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(registry_site.root / "site"))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page()
+            for start, query, expected in (("/", "60767", "/ports/60767/"), ("/fr/", "60767", "/fr/ports/60767/"),
+                                           ("/de/", "italk", "/de/ports/12345/"), ("/fr/", "ssh", "/fr/ports/22/"),
+                                           ("/", "x11", "/ports/6000/")):
+                page.goto(base + start)
+                page.locator(".md-search__input").fill(query)
+                first = page.locator(".md-search-result__item > a").first
+                first.wait_for()
+                hrefs = [a.get_attribute("href") for a in page.locator(".md-search-result__item > a").all()]
+                assert hrefs[0].startswith(base + expected), (start, query, hrefs)
+                prefix = base + start.rstrip("/") + "/"
+                assert all(h.startswith(prefix) for h in hrefs), (start, query, hrefs)  # only this language
+            browser.close()
+    finally:
+        httpd.shutdown()

@@ -13,9 +13,11 @@ import tempfile
 from pathlib import Path
 
 from portpages.problems import Failed, Problem
+from portpages.searchindex import split_search_index
 
 
-def build_site(root: Path, output: Path, config_file: str = "mkdocs.yml") -> int:
+def build_site(root: Path, output: Path, config_file: str = "mkdocs.yml", languages: tuple[str, ...] = ("en",),
+               offline: bool = False) -> int:
     output = output if output.is_absolute() else root / output
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -27,6 +29,7 @@ def build_site(root: Path, output: Path, config_file: str = "mkdocs.yml") -> int
         shutil.rmtree(staging, ignore_errors=True)
         sys.stderr.write(result.stdout + result.stderr)
         raise Failed([Problem(config_file, 1, 1, "E950", f"mkdocs build failed (output above); {output.name}/ was left as it was")])
+    split_search_index(staging, languages, offline)
     old = output.with_name(f".{output.name}-old")
     shutil.rmtree(old, ignore_errors=True)
     if output.exists():

@@ -92,7 +92,7 @@ def cmd_site(args) -> int:
     from portpages.build import build_site
 
     cmd_generate(args)
-    return build_site(Path(args.root).resolve(), Path(args.output))
+    return build_site(Path(args.root).resolve(), Path(args.output), languages=_project(args).languages)
 
 
 def cmd_offline(args) -> int:

@@ -1,0 +1,35 @@
+"""One search index per language, so a reader searches the pages of the language they read.
+
+mkdocs-static-i18n merges every language into search/search_index.json at the site root.
+After the build we split it: the default language keeps the root index, each other
+language gets <lang>/search/search_index.json with its own entries. overrides/main.html
+points Material's search at the language's folder. Offline builds also get the
+search_index.js form that search uses from file://.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from portpages.write import write_atomic
+
+
+def split_search_index(site: Path, languages: tuple[str, ...], offline: bool = False) -> dict[str, int]:
+    """Write each language's index; returns the number of entries per language."""
+    merged = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    prefixes = {lang: f"{lang}/" for lang in languages[1:]}
+    buckets: dict[str, list] = {lang: [] for lang in languages}
+    for doc in merged["docs"]:
+        lang = next((lang for lang, prefix in prefixes.items() if doc["location"].startswith(prefix)), languages[0])
+        if lang != languages[0]:
+            doc = {**doc, "location": doc["location"][len(prefixes[lang]):]}
+        buckets[lang].append(doc)
+    for lang, docs in buckets.items():
+        folder = site / "search" if lang == languages[0] else site / lang / "search"
+        index = {"config": merged["config"], "docs": docs}
+        text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+        write_atomic(folder / "search_index.json", text.encode("utf-8"))
+        if offline:
+            write_atomic(folder / "search_index.js", f"var __index = {text};\n".encode("utf-8"))
+    return {lang: len(docs) for lang, docs in buckets.items()}
