@@ -47,16 +47,11 @@ def _load(args, project, registry=None):
 
 
 def cmd_check(args) -> int:
-    from portpages.fmt import canonical, first_difference
+    from portpages.fmt import relayout
 
     project = _project(args)
     loaded = _load(args, project)
-    layout = []
-    for doc, kind in loaded.documents:
-        wanted = canonical(doc.data, kind)
-        if doc.text != wanted:
-            line = first_difference(doc.text, wanted)
-            layout.append(Problem(doc.path, line, 1, "E901", "not in the canonical layout (from this line); run `make fmt`, which changes layout only"))
+    layout = [problem for _, _, problem in relayout(loaded.documents)]
     if layout:
         raise Failed(layout)
     warnings = len(loaded.problems)
@@ -104,27 +99,18 @@ def cmd_offline(args) -> int:
 
 
 def cmd_fmt(args) -> int:
-    from portpages.fmt import canonical
+    from portpages.fmt import relayout
     from portpages.write import write_atomic
-    from portpages.yamlsource import parse
 
     project = _project(args)
     loaded = _load(args, project)
-    changed = 0
-    for doc, kind in loaded.documents:
-        wanted = canonical(doc.data, kind)
-        if doc.text == wanted:
-            continue
-        if parse(wanted, doc.path).data != doc.data:  # a formatter bug must never reach a record
-            raise Failed([Problem(doc.path, 1, 1, "E902", "the canonical layout would change this file's data; file a bug, the file was left as it was")])
-        if args.check:
-            print(Problem(doc.path, 1, 1, "E901", "not in the canonical layout; run `make fmt`"), file=sys.stderr)
-        else:
-            write_atomic(project.root / doc.path, wanted.encode("utf-8"))
-        changed += 1
-    verb = "would be reformatted" if args.check else "reformatted"
-    print(f"{changed} file(s) {verb}, {len(loaded.documents) - changed} already canonical", file=sys.stderr)
-    return 1 if args.check and changed else 0
+    changes = relayout(loaded.documents)  # every file is checked before any is written
+    if args.check and changes:
+        raise Failed([problem for _, _, problem in changes])
+    for doc, wanted, _ in changes:
+        write_atomic(project.root / doc.path, wanted.encode("utf-8"))
+    print(f"{len(changes)} file(s) reformatted, {len(loaded.documents) - len(changes)} already canonical", file=sys.stderr)
+    return 0
 
 
 def cmd_new(args) -> int:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import yaml
 
+from portpages.problems import Failed, Problem
 from portpages.records import SCHEMA_LINE, schema
+from portpages.yamlsource import Document, parse
 
 WIDTH = 88
 
@@ -69,3 +71,21 @@ def first_difference(text: str, wanted: str) -> int:
         if a != b:
             return number
     return min(len(text.splitlines()), len(wanted.splitlines())) + 1
+
+
+def relayout(documents) -> list[tuple[Document, str, Problem]]:
+    """Each file not in canonical layout, its canonical text, and the problem to report.
+
+    Raises Failed if the canonical text would not load back to the same data: a formatter
+    bug must never reach a record.
+    """
+    changes = []
+    for doc, kind in documents:
+        wanted = canonical(doc.data, kind)
+        if doc.text == wanted:
+            continue
+        if parse(wanted, doc.path).data != doc.data:
+            raise Failed([Problem(doc.path, 1, 1, "E902", "the canonical layout would change this file's data; the file was left as it was")])
+        line = first_difference(doc.text, wanted)
+        changes.append((doc, wanted, Problem(doc.path, line, 1, "E901", "not in the canonical layout (from this line); run `make fmt`, which changes layout only")))
+    return changes

@@ -21,6 +21,7 @@ class Project:
     languages: tuple[str, ...]  # default language first
     repo_url: str
     site_url: str = ""
+    popular: tuple[int, ...] = ()
 
     @property
     def ports_dir(self) -> Path:
@@ -68,8 +69,9 @@ def open_project(root: Path) -> Project:
     missing = [lang for lang in ordered if not resources.files("portpages").joinpath(f"strings/{lang}.yaml").is_file()]
     if missing:
         raise Failed([Problem("mkdocs.yml", 1, 1, "E008", f"language '{lang}' has no strings table scripts/portpages/strings/{lang}.yaml; translate en.yaml into it") for lang in missing])
-    repository = (config.get("extra") or {}).get("repository", "").rstrip("/")
-    return Project(root, ordered, repository, (config.get("site_url") or "").rstrip("/") + "/")
+    extra = config.get("extra") or {}
+    return Project(root, ordered, extra.get("repository", "").rstrip("/"), (config.get("site_url") or "").rstrip("/") + "/",
+                   tuple(extra.get("popular", ())))
 
 
 @cache

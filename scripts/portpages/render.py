@@ -36,8 +36,9 @@ def render_site(project: Project, records: tuple[Record, ...], registry: Registr
         files[f"ports/index{suffix}.md"] = _ENV.get_template("ports-index.md.j2").render(
             t=t, rows=rows, registry_only=len(registry_only))
         messages = _lookup_messages(t)
+        popular = [row for port in project.popular for row in rows if row.port == port]
         files[f"index{suffix}.md"] = _ENV.get_template("home.md.j2").render(
-            t=t, records=records, ranges=RANGES, messages=messages)
+            t=t, records=records, ranges=RANGES, messages=messages, popular=popular)
         files[f"lookup/index{suffix}.md"] = _ENV.get_template("lookup.md.j2").render(t=t, messages=messages)
         files[f"ranges/index{suffix}.md"] = _ENV.get_template("ranges-index.md.j2").render(t=t, ranges=RANGES)
         for r in RANGES:

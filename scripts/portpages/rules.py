@@ -33,7 +33,7 @@ class Rule:
     name: str
     means: str
     fix: str
-    kind: str  # "file", "record", "overlay"
+    kind: str  # what it applies to: "file", "record", "overlay" ("record+overlay": both), "registry", "command"
     check: Callable[[Document, Context], Iterator[Problem]] | None = None
 
 
@@ -59,6 +59,7 @@ declare("E004", "file-too-large", "The file is over 64 KiB.", "Shorten the recor
 declare("E005", "not-utf8", "The file has bytes that are not UTF-8.", "Save the file as UTF-8.")
 declare("E006", "unreadable", "The file cannot be read.", "Check the file's permissions.")
 declare("E007", "file-name", "A file in ports/ is not named <port>.yaml or <port>.<language>.yaml.", "Rename it, e.g. ports/8080.yaml or ports/8080.fr.yaml.")
+declare("E008", "config-languages", "mkdocs.yml builds a language that has no strings table, or has no i18n languages.", "Add scripts/portpages/strings/<locale>.yaml (translate en.yaml) or fix the i18n plugin's languages.", kind="command")
 declare("E009", "yaml-tag", "The file uses a YAML tag (!!python/..., !custom), which records never need.", "Write a plain value without a tag.")
 declare("E101", "unknown-field", "A field that the record format does not have (often a typo).", "Rename or remove it; see the Record format page.")
 declare("E102", "missing-field", "A required field is missing.", "Add it; `portpages new` writes a template with every field.")
