@@ -209,11 +209,14 @@ def cmd_rules(args) -> int:
 
 def cmd_serve(args) -> int:
     """Live preview: MkDocs serves docs/; we regenerate pages whenever a record changes."""
+    import signal
     import subprocess
     import time
 
     project = _project(args)
     cmd_generate(args)
+    # On SIGTERM too, stop MkDocs' server with us instead of leaving it holding the port.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", args.dev_addr], cwd=project.root, env=env)
 
