@@ -182,3 +182,12 @@ def test_translations_lists_each_language(project):
     assert "fr (Français): 1 translated, 0 stale, 2 missing" in run.out
     assert "  missing  ports/22.fr.yaml" in run.out
     assert "de (Deutsch): 0 translated, 0 stale, 3 missing" in run.out
+
+
+def test_registry_download_without_network_is_one_clear_line(project):
+    dead = "http://127.0.0.1:9"  # discard port: nothing listens, the connection is refused at once
+    env = {**os.environ, "https_proxy": dead, "HTTPS_PROXY": dead, "http_proxy": dead, "HTTP_PROXY": dead}
+    run = project.run("registry", env=env)
+    assert run.code == 1 and "Traceback" not in run.err
+    assert run.lines[0].startswith("https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.csv:1:1: E812 cannot download the registry")
+    assert not (project.root / ".cache" / "service-names-port-numbers.csv").exists()

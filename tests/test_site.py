@@ -87,3 +87,18 @@ def test_translation_status_page_in_every_language(built_site):
         assert f'<th style="text-align: right;">{word}</th>' in html
     fr = _html(built_site, "fr/reference/translations/index.html")
     assert '<a href="../../ports/60767/">60767</a>' in fr
+
+
+def test_every_port_page_has_check_test_and_firewall_sections_in_every_language(built_site):
+    headings = {"": ("Checking what", "Test it from another machine", "Open or block it"),
+                "fr/": ("Voir ce qui utilise ce port", "Le tester depuis une autre machine", "L’ouvrir ou le bloquer"),
+                "de/": ('id="check"', 'id="test"', 'id="firewall"')}
+    for prefix, words in headings.items():
+        for port in (22, 60767, 63146):
+            html = _html(built_site, f"{prefix}ports/{port}/index.html")
+            for anchor in ('id="check"', 'id="test"', 'id="firewall"'):
+                assert anchor in html, (prefix, port, anchor)
+            for word in words:
+                assert word in html, (prefix, port, word)
+    linux = _html(built_site, "de/ports/22/index.html")
+    assert "sudo ufw allow 22/tcp" in linux and "New-NetFirewallRule" in linux
