@@ -312,7 +312,7 @@ declare("E902", "formatter-data", "The formatter would have changed a file's dat
 declare("E910", "new-record-exists", "`portpages new` was asked for a port that already has a record.", "Edit the existing file instead.", kind="command")
 declare("E900", "command-line", "The command line is wrong: unknown command, missing or bad argument.", "Run `portpages --help`.", kind="command")
 declare("E950", "build-failed", "mkdocs build --strict failed; the previous site was kept.", "Read MkDocs' output above the line.", kind="command")
-declare("E960", "offline-search-index", "The offline build found no search/search_index.json to make file:// search from.", "Keep the search plugin in mkdocs.yml's plugins.", kind="command")
+declare("E960", "search-index", "The build wrote no search/search_index.json to split per language (and, offline, to search from file://).", "Keep the search plugin in mkdocs.yml's plugins.", kind="command")
 declare("E961", "offline-external-resource", "A file of the offline site loads something from outside the site (another host, or a path from the disk's root).", "Vendor the file under docs/assets/vendor/ and point to it with a relative path.", kind="command")
 declare("E962", "offline-external-feature", "A page uses a Material feature that loads from the internet (Mermaid diagrams, repo_url).", "Drop the feature from the page or from mkdocs.yml (the message says which).", kind="command")
 declare("E812", "registry-download", "The registry could not be downloaded.", "Work offline with a copy: REGISTRY=path/to/service-names-port-numbers.csv.", kind="command")

@@ -12,12 +12,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from portpages.problems import Failed, Problem
 from portpages.write import write_atomic
 
 
 def split_search_index(site: Path, languages: tuple[str, ...], offline: bool = False) -> dict[str, int]:
     """Write each language's index; returns the number of entries per language."""
-    merged = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    source = site / "search" / "search_index.json"
+    if not source.is_file():
+        raise Failed([Problem("mkdocs.yml", 1, 1, "E960", "the build wrote no search/search_index.json; keep the search plugin in mkdocs.yml's plugins")])
+    merged = json.loads(source.read_text("utf-8"))
     prefixes = {lang: f"{lang}/" for lang in languages[1:]}
     buckets: dict[str, list] = {lang: [] for lang in languages}
     for doc in merged["docs"]:
