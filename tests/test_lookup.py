@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 
 import pytest
 
-from conftest import FIXTURES, chromium_path, make_project
+from conftest import FIXTURES, make_project, needs_chromium, serving
 
 REGISTRY = FIXTURES / "registry" / "current.csv"
 
@@ -79,74 +76,47 @@ def test_search_index_keeps_registry_pages_small(registry_site):
     assert any("Italk" in d["title"] for d in entries)
 
 
-CHROMIUM = chromium_path()
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
-
-
-@pytest.mark.skipif(CHROMIUM is None, reason="SKIPPED BROWSER TESTS: no Chromium found (apt-get install chromium)")
-def test_lookup_answers_60767_443_and_65535(registry_site):
-    from playwright.sync_api import sync_playwright
-
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(registry_site.root / "site"))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+@needs_chromium
+def test_lookup_answers_60767_443_and_65535(registry_site, browser):
     errors = []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            page = browser.new_page()
-            page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-            page.on("pageerror", lambda e: errors.append(str(e)))
+    page = browser.new_page()
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    with serving(registry_site.root / "site") as base:
+        def look_up(start, value):
+            page.goto(start)
+            page.fill("#pp-lookup-port", value)
+            page.click("form.pp-lookup button")
 
-            def look_up(start, value):
-                page.goto(start)
-                page.fill("#pp-lookup-port", value)
-                page.click("form.pp-lookup button")
-
-            look_up(f"{base}/lookup/", "60767")
-            page.wait_for_url(f"{base}/ports/60767/")
-            look_up(f"{base}/fr/", "443")  # from the French home page, to the French page
-            page.wait_for_url(f"{base}/fr/ports/443/")
-            look_up(f"{base}/lookup/", "65535")
-            answer = page.locator(".pp-lookup__answer")
-            answer.wait_for(state="visible")
-            assert "Port 65535 is in the Dynamic Ports, 49152–65535 (RFC 6335), which IANA never assigns" in answer.inner_text()
-            for value, expected in (("230", "IANA has reserved it"), ("24", "unassigned"), ("65536", "is not a port number"),
-                                    ("http", "“http” is not a port number")):
-                page.fill("#pp-lookup-port", value)
-                page.click("form.pp-lookup button")
-                page.wait_for_function("e => e.textContent.includes(%r)" % expected, arg=answer.element_handle())
-            browser.close()
-    finally:
-        httpd.shutdown()
+        look_up(f"{base}/lookup/", "60767")
+        page.wait_for_url(f"{base}/ports/60767/")
+        look_up(f"{base}/fr/", "443")  # from the French home page, to the French page
+        page.wait_for_url(f"{base}/fr/ports/443/")
+        look_up(f"{base}/lookup/", "65535")
+        answer = page.locator(".pp-lookup__answer")
+        answer.wait_for(state="visible")
+        assert "Port 65535 is in the Dynamic Ports, 49152–65535 (RFC 6335), which IANA never assigns" in answer.inner_text()
+        for value, expected in (("230", "IANA has reserved it"), ("24", "unassigned"), ("65536", "is not a port number"),
+                                ("http", "“http” is not a port number")):
+            page.fill("#pp-lookup-port", value)
+            page.click("form.pp-lookup button")
+            page.wait_for_function("e => e.textContent.includes(%r)" % expected, arg=answer.element_handle())
+    page.close()
     assert errors == []
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="SKIPPED BROWSER TESTS: no Chromium found (apt-get install chromium)")
-def test_search_finds_ports_by_number_and_name_in_the_readers_language(registry_site):
-    from playwright.sync_api import sync_playwright
-
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(registry_site.root / "site"))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            page = browser.new_page()
-            for start, query, expected in (("/", "60767", "/ports/60767/"), ("/fr/", "60767", "/fr/ports/60767/"),
-                                           ("/de/", "italk", "/de/ports/12345/"), ("/fr/", "ssh", "/fr/ports/22/"),
-                                           ("/", "x11", "/ports/6000/")):
-                page.goto(base + start)
-                page.locator(".md-search__input").fill(query)
-                first = page.locator(".md-search-result__item > a").first
-                first.wait_for()
-                hrefs = [a.get_attribute("href") for a in page.locator(".md-search-result__item > a").all()]
-                assert hrefs[0].startswith(base + expected), (start, query, hrefs)
-                prefix = base + start.rstrip("/") + "/"
-                assert all(h.startswith(prefix) for h in hrefs), (start, query, hrefs)  # only this language
-            browser.close()
-    finally:
-        httpd.shutdown()
+@needs_chromium
+def test_search_finds_ports_by_number_and_name_in_the_readers_language(registry_site, browser):
+    page = browser.new_page()
+    with serving(registry_site.root / "site") as base:
+        for start, query, expected in (("/", "60767", "/ports/60767/"), ("/fr/", "60767", "/fr/ports/60767/"),
+                                       ("/de/", "italk", "/de/ports/12345/"), ("/fr/", "ssh", "/fr/ports/22/"),
+                                       ("/", "x11", "/ports/6000/")):
+            page.goto(base + start)
+            page.locator(".md-search__input").fill(query)
+            page.locator(".md-search-result__item > a").first.wait_for()
+            hrefs = [a.get_attribute("href") for a in page.locator(".md-search-result__item > a").all()]
+            assert hrefs[0].startswith(base + expected), (start, query, hrefs)
+            prefix = base + start.rstrip("/") + "/"
+            assert all(h.startswith(prefix) for h in hrefs), (start, query, hrefs)  # only this language
+    page.close()

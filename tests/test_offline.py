@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import ROOT, Project, Run, chromium_path, make_project
+from conftest import ROOT, Project, Run, make_project, needs_chromium
 
 CONFIG = "mkdocs.offline.yml"
 ZIP = "dist/portpages-offline.zip"
@@ -365,8 +365,6 @@ def test_hosted_site_works_under_a_sub_path(intranet):
 
 # --- a reader opening the zip from a file share ------------------------------------------
 
-CHROMIUM = chromium_path()
-needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="SKIPPED BROWSER TESTS: no Chromium found (apt-get install chromium)")
 
 
 @pytest.fixture(scope="module")
@@ -375,18 +373,6 @@ def unzipped(offline, tmp_path_factory) -> Path:
     with zipfile.ZipFile(offline.zip) as z:
         z.extractall(dest)
     return dest / "portpages-offline"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    from test_browser import ARGS  # the same Chromium as the hosted site's tests
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 class Reader:

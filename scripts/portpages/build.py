@@ -35,15 +35,20 @@ def build_site(root: Path, output: Path, config_file: str = "mkdocs.yml", langua
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    swap_into(staging, output)
+    if announce:
+        print(f"site built in {output.relative_to(root) if output.is_relative_to(root) else output}/", file=sys.stderr)
+    return 0
+
+
+def swap_into(built: Path, output: Path) -> None:
+    """Put a finished folder in place of the old one; the old one stays until then."""
     old = output.with_name(f".{output.name}-old")
     shutil.rmtree(old, ignore_errors=True)
     if output.exists():
         output.rename(old)
-    staging.rename(output)
+    built.rename(output)
     shutil.rmtree(old, ignore_errors=True)
-    if announce:
-        print(f"site built in {output.relative_to(root) if output.is_relative_to(root) else output}/", file=sys.stderr)
-    return 0
 
 
 def readable_by_all(path: Path) -> None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from portpages.build import build_site
+from portpages.build import build_site, swap_into
 from portpages.problems import Failed, Problem
 
 CONFIG = "mkdocs.offline.yml"
@@ -57,7 +57,7 @@ def build_offline(root: Path, languages: tuple[str, ...], output: Path, dist: Pa
         pack(site, staged[0])
         digest = hashlib.sha256(staged[0].read_bytes()).hexdigest()
         staged[1].write_text(f"{digest}  {archive.name}\n", encoding="utf-8")  # the format `sha256sum -c` reads
-        _swap(site, output)
+        swap_into(site, output)
         os.replace(staged[0], archive)
         os.replace(staged[1], checksum)
     finally:
@@ -225,15 +225,6 @@ def pack(site: Path, archive: Path) -> None:
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, path.read_bytes(), compresslevel=9)
-
-
-def _swap(built: Path, output: Path) -> None:
-    old = output.with_name(f".{output.name}-old")
-    shutil.rmtree(old, ignore_errors=True)
-    if output.exists():
-        output.rename(old)
-    built.rename(output)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _shown(path: Path, root: Path) -> str:
