@@ -77,3 +77,12 @@ def test_every_problem_in_every_file_is_reported_at_once(project):
     found = [(line.split(":")[0], line.split()[1]) for line in run.lines if line.startswith("ports/")]
     assert found == [("ports/22.yaml", "E401"), ("ports/60767.yaml", "E503"), ("ports/63146.yaml", "E501")]
     assert run.lines[-1] == "3 error(s); nothing was written"
+
+
+def test_a_broken_record_is_reported_once_not_in_every_file_that_names_it(project):
+    path = project.ports / "63146.yaml"  # 60767 relates to it, and 60767.fr.yaml exists
+    path.write_text(path.read_text().replace("protocols: [tcp, udp]", "protocols: tcp"))
+    (project.ports / "63146.fr.yaml").write_text("translates: 0123456789ab\ntitle: Deuxième port\n")
+    run = project.run("check")
+    assert [line for line in run.lines if line.startswith("ports/")] == [
+        "ports/63146.yaml:3:12: E103 protocols must be a list, not text"]

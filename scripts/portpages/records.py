@@ -39,6 +39,7 @@ def load_records(ports_dir: Path, languages: tuple[str, ...], registry=None) -> 
     problems: list[Problem] = []
     english: dict[int, Document] = {}
     overlays: list[tuple[Document, str]] = []
+    present: set[int] = set()  # ports with an English record file, even a broken one
     shown_dir = _shown(ports_dir)
     for path in sorted(ports_dir.iterdir()) if ports_dir.is_dir() else ():
         if path.name.startswith(".") or path.is_dir():
@@ -50,6 +51,8 @@ def load_records(ports_dir: Path, languages: tuple[str, ...], registry=None) -> 
             allowed = ", ".join(languages[1:])
             problems.append(Problem(shown, 1, 1, "E007", f"file name must be <port>.yaml or <port>.<language>.yaml with a language among {allowed}"))
             continue
+        if not lang:
+            present.add(int(match.group(1)))
         try:
             doc = load(path, shown)
         except Failed as failed:
@@ -63,7 +66,8 @@ def load_records(ports_dir: Path, languages: tuple[str, ...], registry=None) -> 
         else:
             english[int(match.group(1))] = doc
 
-    ctx = rules.Context(frozenset(english), languages, english, registry)
+    # A broken record is reported once, in its own file: rules elsewhere still see it exists.
+    ctx = rules.Context(frozenset(present), languages, english, registry)
     for doc in english.values():
         problems.extend(rules.run(doc, ctx, "record"))
     for doc, _ in overlays:

@@ -21,9 +21,9 @@ from portpages.yamlsource import KEY, Document
 class Context:
     """What a rule may know beyond the one file it checks."""
 
-    ports: frozenset[int]  # ports that have an English record
+    ports: frozenset[int]  # ports that have an English record file
     languages: tuple[str, ...]  # every configured language, default first
-    records: dict = field(default_factory=dict)  # port -> Document of the English record
+    records: dict = field(default_factory=dict)  # port -> Document of each English record that loaded
     registry: object | None = None  # registry.Registry when a registry file is given
 
 
@@ -302,7 +302,7 @@ def overlay_is_translated(doc: Document, ctx: Context):
 
 @rule("E702", "overlay-record", "A translation exists for a port that has no English record.", "Add the English record first, or fix the file name.", kind="overlay")
 def overlay_has_record(doc: Document, ctx: Context):
-    if _english(doc, ctx) is None:
+    if _file_port(doc) not in ctx.ports:
         port = _file_port(doc)
         yield doc.problem((), "E702", f"no English record ports/{port}.yaml for this translation; add it or rename this file")
 
