@@ -198,7 +198,6 @@ def cmd_bench(args) -> int:
 
 
 def cmd_rules(args) -> int:
-    from portpages import records  # noqa: F401  (declares its rules on import)
     from portpages.rules import RULES
 
     for code in sorted(RULES):

@@ -19,7 +19,6 @@ from portpages.yamlsource import KEY, Document, load
 FILE_NAME = re.compile(r"^(\d{1,5})(?:\.([a-z]{2,3}(?:_[A-Z]{2})?))?\.yaml$")
 SCHEMA_LINE = "# yaml-language-server: $schema=../scripts/portpages/schema/{}.schema.json"
 
-rules.declare("W703", "stale-translation", "The English text changed since this translation was made (its `translates:` fingerprint is old).", "Update the translation, then set `translates:` to what `portpages fingerprint <port>` prints.", kind="overlay")
 
 
 @cache

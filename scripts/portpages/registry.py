@@ -61,13 +61,12 @@ class Facts:
     notes: str
 
 
-_REFERENCE = re.compile(r"\[([^\]]+)\]")
-_PERSON = re.compile(r"\[([^\]]+)\]")
+_BRACKETED = re.compile(r"\[([^\]]+)\]")  # the registry writes "[RFC4251][RFC9260]", "[Mark_Lottor]"
 
 
 def _people(text: str) -> str:
     """"[Mark_Lottor]" -> "Mark Lottor": the registry's contact keys, readable."""
-    names = _PERSON.findall(text) or ([text] if text else [])
+    names = _BRACKETED.findall(text) or ([text] if text else [])
     return ", ".join(n.replace("_", " ") for n in names)
 
 
@@ -100,7 +99,7 @@ class Registry:
             first = rows[0]
             refs = []
             for row in rows:
-                for ref in _REFERENCE.findall(row.reference) or ([row.reference] if row.reference else []):
+                for ref in _BRACKETED.findall(row.reference) or ([row.reference] if row.reference else []):
                     ref = " ".join(ref.split())
                     if ref not in refs:
                         refs.append(ref)

@@ -191,7 +191,7 @@ def render_port(project: Project, record: Record, lang: str, t: dict, by_port: d
         page_title=t["port"]["title"].format(port=record.port, title=text.title),
         related=related, footnotes=footnotes, facts=facts,
         reference_numbers=reference_numbers, registry_notes=registry_notes,
-        cite=lambda prose: rules._CITATION.sub(lambda m: f"[^{numbers[m.group(1)]}]", prose),
+        cite=lambda prose: rules.CITATION.sub(lambda m: f"[^{numbers[m.group(1)]}]", prose),
         edit_url=f"{project.repo_url}/edit/main/{edit_path}", edit_is_translation=edit_is_translation,
     )
 

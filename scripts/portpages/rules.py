@@ -90,7 +90,7 @@ def _prose(data) -> Iterator[tuple[tuple, str]]:
             yield at, text
 
 
-_CITATION = re.compile(r"\[\^([^\]\s]+)\]")
+CITATION = re.compile(r"\[\^([^\]\s]+)\]")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
 
 
@@ -100,7 +100,7 @@ def _outside_code(text: str) -> str:
 
 
 def citations(text: str) -> list[str]:
-    return _CITATION.findall(_outside_code(text))
+    return CITATION.findall(_outside_code(text))
 
 
 @rule("E105", "template-placeholder", "A TODO from the `portpages new` template is still there.", "Replace every TODO with real text.", kind="record+overlay")
@@ -281,6 +281,9 @@ def overlay_fields_exist(doc: Document, ctx: Context):
     for field_name in ("summary", "security", "uses", "related"):
         if field_name in doc.data and field_name not in english:
             yield doc.problem((field_name, KEY), "E701", f"the English record has no {field_name} to translate; remove it")
+
+
+declare("W703", "stale-translation", "The English text changed since this translation was made (its `translates:` fingerprint is old).", "Update the translation, then set `translates:` to what `portpages fingerprint <port>` prints.", kind="overlay")
 
 
 @rule("W705", "untranslated", "A translation repeats the English text of a field word for word.", "Translate it, or leave the field out to show the English under a notice.", kind="overlay")

@@ -18,7 +18,6 @@ from portpages.problems import Failed, Problem
 
 MAX_BYTES = 64 * 1024
 
-Path_ = tuple  # a path into the document: ("sections", 0, "body")
 KEY = "<key>"  # suffix of a path that points at a mapping key instead of its value
 
 
