@@ -9,7 +9,7 @@ from dataclasses import asdict
 from importlib import resources
 from xml.sax.saxutils import escape, quoteattr
 
-from portpages.model import Record
+from portpages.model import Record, range_of
 from portpages.project import Project
 from portpages.registry import Registry
 
@@ -21,8 +21,6 @@ def _dump(data) -> str:
 
 
 def _summary(project: Project, port: int, record: Record | None, registry: Registry | None) -> dict:
-    from portpages.model import range_of
-
     if record is not None:
         title, protocols, status = record.text.title, list(record.protocols), record.status
         languages = [project.default] + [lang for lang in project.languages[1:] if record.text_in(lang).state != "missing"]

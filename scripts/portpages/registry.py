@@ -74,6 +74,7 @@ class Registry:
     def __init__(self, entries: list[Entry]):
         self.entries = tuple(entries)
         self._by_port: dict[int, list[Entry]] = defaultdict(list)
+        self._facts: dict[int, tuple[Facts, ...]] = {}
         for entry in entries:
             for port in range(entry.low, entry.high + 1):
                 self._by_port[port].append(entry)
@@ -89,7 +90,13 @@ class Registry:
                 found.setdefault(entry.name, set()).update([entry.protocol] if entry.protocol else [])
         return found
 
-    def facts(self, port: int) -> list[Facts]:
+    def facts(self, port: int) -> tuple[Facts, ...]:
+        # Every language's page and the API ask for the same port's facts: merge rows once.
+        if port not in self._facts:
+            self._facts[port] = self._merge(port)
+        return self._facts[port]
+
+    def _merge(self, port: int) -> tuple[Facts, ...]:
         merged: dict[str, list[Entry]] = {}
         for entry in self.at(port):
             if entry.name:
@@ -113,7 +120,7 @@ class Registry:
                 references=tuple(refs),
                 notes=" ".join(dict.fromkeys(" ".join(r.notes.split()) for r in rows if r.notes)),
             ))
-        return out
+        return tuple(out)
 
     def status(self, port: int) -> str:
         if port >= 49152:

@@ -123,7 +123,7 @@ def _reference(text: str) -> _Reference:
     return _Reference(text, None)
 
 
-def _registry_notes(facts: list[Facts], first: int) -> tuple[dict[str, int], list[tuple[int, _Reference]]]:
+def _registry_notes(facts: tuple[Facts, ...], first: int) -> tuple[dict[str, int], list[tuple[int, _Reference]]]:
     """Footnote numbers for the registry's references, continuing after the record's own."""
     numbers: dict[str, int] = {}
     for f in facts:
@@ -172,7 +172,7 @@ def render_port(project: Project, record: Record, lang: str, t: dict, by_port: d
     numbers = _citation_numbers(text)
     sources = {s.key: s for s in record.sources}
     footnotes = [(n, sources[key]) for key, n in numbers.items()]
-    facts = registry.facts(record.port) if registry else []
+    facts = registry.facts(record.port) if registry else ()
     reference_numbers, registry_notes = _registry_notes(facts, len(numbers) + 1)
     related = []
     for item in text.related:

@@ -16,8 +16,8 @@ from portpages.problems import Failed, Problem
 from portpages.write import write_atomic
 
 
-def split_search_index(site: Path, languages: tuple[str, ...], offline: bool = False) -> dict[str, int]:
-    """Write each language's index; returns the number of entries per language."""
+def split_search_index(site: Path, languages: tuple[str, ...], offline: bool = False) -> None:
+    """Write each language's index (and, offline, its search_index.js)."""
     source = site / "search" / "search_index.json"
     if not source.is_file():
         raise Failed([Problem("mkdocs.yml", 1, 1, "E960", "the build wrote no search/search_index.json; keep the search plugin in mkdocs.yml's plugins")])
@@ -36,4 +36,3 @@ def split_search_index(site: Path, languages: tuple[str, ...], offline: bool = F
         write_atomic(folder / "search_index.json", text.encode("utf-8"))
         if offline:
             write_atomic(folder / "search_index.js", f"var __index = {text};\n".encode("utf-8"))
-    return {lang: len(docs) for lang, docs in buckets.items()}
