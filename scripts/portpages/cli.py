@@ -41,7 +41,7 @@ def _registry(args):
 def _load(args, project, registry=None):
     from portpages.records import load_records
 
-    loaded = load_records(project.ports_dir, project.languages, registry or _registry(args))
+    loaded = load_records(project.ports_dir, project.languages, registry or _registry(args), project.markdown)
     _report(loaded.problems)
     return loaded
 

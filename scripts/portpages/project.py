@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from portpages.markup import MKDOCS_BUILTINS, Config, site_config
 from portpages.problems import Failed, Problem
 
 GENERATED = ("index", "ports", "ranges", "reference", "lookup", "api")  # under docs/: written by the generator
@@ -22,6 +23,7 @@ class Project:
     repo_url: str
     site_url: str = ""
     popular: tuple[int, ...] = ()
+    markdown: Config = Config(MKDOCS_BUILTINS)  # the site's Markdown extensions, for the checker
 
     @property
     def ports_dir(self) -> Path:
@@ -50,16 +52,23 @@ _ConfigLoader.add_constructor("!ENV", _env)
 _ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 
-def open_project(root: Path) -> Project:
+def read_mkdocs_config(root: Path) -> dict:
     config_path = root / "mkdocs.yml"
     try:
         config = yaml.load(config_path.read_text("utf-8"), Loader=_ConfigLoader)
     except OSError as exc:
         raise Failed([Problem(str(config_path), 1, 1, "E006", f"cannot read mkdocs.yml: {exc.strerror}; run from the project's top folder")]) from None
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise Failed([Problem("mkdocs.yml", line, col, "E001", f"YAML syntax: {getattr(exc, 'problem', exc)}")]) from None
+    if not isinstance(config, dict):
+        raise Failed([Problem("mkdocs.yml", 1, 1, "E001", "mkdocs.yml must be a mapping of settings")])
+    return config
+
+
+def open_project(root: Path) -> Project:
+    config = read_mkdocs_config(root)
     i18n = next((p["i18n"] for p in config.get("plugins", []) if isinstance(p, dict) and "i18n" in p), None)
     if not i18n:
         raise Failed([Problem("mkdocs.yml", 1, 1, "E008", "no i18n plugin with languages in mkdocs.yml; add one")])
@@ -71,7 +80,7 @@ def open_project(root: Path) -> Project:
         raise Failed([Problem("mkdocs.yml", 1, 1, "E008", f"language '{lang}' has no strings table scripts/portpages/strings/{lang}.yaml; translate en.yaml into it") for lang in missing])
     extra = config.get("extra") or {}
     return Project(root, ordered, extra.get("repository", "").rstrip("/"), (config.get("site_url") or "").rstrip("/") + "/",
-                   tuple(extra.get("popular", ())))
+                   tuple(extra.get("popular", ())), site_config(config))
 
 
 @cache

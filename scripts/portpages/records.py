@@ -11,12 +11,14 @@ from pathlib import Path
 
 import jsonschema
 
-from portpages import rules
+from portpages import markup, rules
 from portpages.model import Record, Related, Section, Service, Source, Text, Translation, Use
 from portpages.problems import Failed, Problem
 from portpages.yamlsource import KEY, Document, load
 
-FILE_NAME = re.compile(r"^(\d{1,5})(?:\.([a-z]{2,3}(?:_[A-Z]{2})?))?\.yaml$")
+# ASCII digits without leading zeros, matched whole: "٢٢.yaml", "0022.yaml" or a name
+# ending in a newline would otherwise stand for port 22 too.
+FILE_NAME = re.compile(r"(0|[1-9][0-9]{0,4})(?:\.([a-z]{2,3}(?:_[A-Z]{2})?))?\.yaml", re.ASCII)
 SCHEMA_LINE = "# yaml-language-server: $schema=../scripts/portpages/schema/{}.schema.json"
 
 
@@ -33,22 +35,37 @@ class Loaded:
     documents: tuple[tuple[Document, str], ...] = ()  # every file as read, with "record" or "overlay"
 
 
-def load_records(ports_dir: Path, languages: tuple[str, ...], registry=None) -> Loaded:
+def _files(ports_dir: Path) -> list[Path]:
+    shown = _shown(ports_dir)
+    if not ports_dir.is_dir():
+        what = "is not a folder" if ports_dir.exists() else "is missing"
+        raise Failed([Problem(shown, 1, 1, "E013", f"the records folder {shown}/ {what}; run from the project's top folder (the one with mkdocs.yml)")])
+    try:
+        return sorted(ports_dir.iterdir())
+    except OSError as exc:
+        raise Failed([Problem(shown, 1, 1, "E006", f"cannot list {shown}/: {exc.strerror}")]) from None
+
+
+def load_records(ports_dir: Path, languages: tuple[str, ...], registry=None,
+                 markdown: markup.Config = markup.Config(markup.MKDOCS_BUILTINS)) -> Loaded:
     """Read, check and convert every record and overlay. Raises Failed listing every error."""
     problems: list[Problem] = []
     english: dict[int, Document] = {}
     overlays: list[tuple[Document, str]] = []
     present: set[int] = set()  # ports with an English record file, even a broken one
     shown_dir = _shown(ports_dir)
-    for path in sorted(ports_dir.iterdir()) if ports_dir.is_dir() else ():
-        if path.name.startswith(".") or path.is_dir():
+    for path in _files(ports_dir):
+        if path.name.startswith("."):
+            continue  # editors' swap and backup files
+        shown = f"{shown_dir}/{markup.shown(path.name)[1:-1]}"
+        if path.is_dir() and not path.is_symlink():
+            problems.append(Problem(shown, 1, 1, "E010", "a folder in ports/; records are files directly in ports/, move or remove it"))
             continue
-        shown = f"{shown_dir}/{path.name}"
-        match = FILE_NAME.match(path.name)
+        match = FILE_NAME.fullmatch(path.name)
         lang = match and match.group(2)
         if not match or (lang and lang not in languages[1:]):
             allowed = ", ".join(languages[1:])
-            problems.append(Problem(shown, 1, 1, "E007", f"file name must be <port>.yaml or <port>.<language>.yaml with a language among {allowed}"))
+            problems.append(Problem(shown, 1, 1, "E007", f"file name must be <port>.yaml or <port>.<language>.yaml (port in digits 0-9, no leading zeros) with a language among {allowed}"))
             continue
         if not lang:
             present.add(int(match.group(1)))
@@ -66,7 +83,7 @@ def load_records(ports_dir: Path, languages: tuple[str, ...], registry=None) -> 
             english[int(match.group(1))] = doc
 
     # A broken record is reported once, in its own file: rules elsewhere still see it exists.
-    ctx = rules.Context(frozenset(present), languages, english, registry)
+    ctx = rules.Context(frozenset(present), languages, english, registry, markdown)
     for doc in english.values():
         problems.extend(rules.run(doc, ctx, "record"))
     for doc, _ in overlays:
@@ -103,8 +120,16 @@ def _type_name(value) -> str:
     return "empty"
 
 
+# JSON Schema calls 22.0 an integer; a port page at /ports/22.0/ says otherwise.
+_Validator = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator,
+    type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda checker, value: isinstance(value, int) and not isinstance(value, bool)),
+)
+
+
 def _schema_problems(doc: Document, kind: str) -> list[Problem]:
-    validator = jsonschema.Draft202012Validator(schema(kind))
+    validator = _Validator(schema(kind))
     problems = []
     for error in validator.iter_errors(doc.data):
         at = tuple(error.absolute_path)
@@ -113,7 +138,7 @@ def _schema_problems(doc: Document, kind: str) -> list[Problem]:
         if v == "additionalProperties":
             allowed = ", ".join(error.schema.get("properties", {}))
             for key in sorted(set(error.instance) - set(error.schema.get("properties", {}))):
-                problems.append(doc.problem(at + (key, KEY), "E101", f"unknown field '{key}'; allowed here: {allowed}"))
+                problems.append(doc.problem(at + (key, KEY), "E101", f"unknown field {markup.shown(key)}; allowed here: {allowed}"))
         elif v == "required":
             missing = re.match(r"'([^']+)'", error.message)
             name = missing.group(1) if missing else error.message
@@ -132,24 +157,24 @@ def _schema_problems(doc: Document, kind: str) -> list[Problem]:
 def _value_message(error: jsonschema.ValidationError) -> str:
     v, want = error.validator, error.validator_value
     if v == "enum":
-        return f"{error.instance!r} is not allowed; use one of: {', '.join(map(str, want))}"
+        return f"{markup.shown(error.instance)} is not allowed; use one of: {', '.join(map(str, want))}"
     if v == "minLength":
         return f"too short; write at least {want} characters"
     if v == "maxLength":
-        return f"too long; keep it under {want} characters"
+        return f"too long ({len(error.instance)} characters); write at most {want}"
     if v == "minItems":
         return f"needs at least {want} item(s)"
     if v == "uniqueItems":
         return "lists the same item twice; remove the repeat"
     if v == "pattern":
         hint = error.schema.get("description", "")
-        return f"{error.instance!r} has the wrong form; {hint or 'see the Record format page'}"
+        return f"{markup.shown(error.instance)} has the wrong form; {hint or 'see the Record format page'}"
     return error.message
 
 
 def _related(item: dict) -> Related:
     port = item["port"]
-    low, high = rules.parse_range(port) if isinstance(port, str) else (port, port)
+    low, high = rules.parse_range(port) if isinstance(port, str) else (port, port)  # checked by E402
     return Related(low, high, item["note"])
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from portpages.problems import Failed, Problem
+from portpages.problems import Failed, Problem, one_line
 
 # Our name -> the header spellings IANA has used for it.
 COLUMNS = {
@@ -136,14 +137,36 @@ class Registry:
         return sorted(p for p, entries in self._by_port.items() if p < 49152 and any(e.name for e in entries))
 
 
-def read_registry(path: Path) -> Registry:
-    shown = path.as_posix()
+MAX_BYTES = 64 * 1024 * 1024  # IANA's file is about 4 MB
+
+
+def _number(text: str) -> int | None:
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 5 else None
+
+
+def _text(path: Path, shown: str) -> str:
     try:
-        handle = path.open(newline="", encoding="utf-8-sig")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise Failed([Problem(shown, 1, 1, "E810", f"cannot read the registry: {exc.strerror}; give the path of service-names-port-numbers.csv")]) from None
-    with handle:
-        reader = csv.reader(handle)
+    if len(raw) > MAX_BYTES:
+        raise Failed([Problem(shown, 1, 1, "E810", f"the registry is over {MAX_BYTES // 2**20} MiB; is this IANA's service-names-port-numbers.csv?")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise Failed([Problem(shown, line, 1, "E810", f"byte 0x{raw[exc.start]:02x} is not UTF-8; use an unmodified copy of IANA's CSV (it is UTF-8)")]) from None
+    if "\0" in text:
+        line = text.count("\n", 0, text.index("\0")) + 1
+        raise Failed([Problem(shown, line, 1, "E810", "the registry has a NUL byte, so it is not a CSV file; use an unmodified copy of IANA's CSV")])
+    return text
+
+
+def read_registry(path: Path) -> Registry:
+    shown = path.as_posix()
+    reader = csv.reader(io.StringIO(_text(path, shown), newline=""))
+    try:
         header = next(reader, [])
         index = {}
         for ours, spellings in COLUMNS.items():
@@ -158,16 +181,17 @@ def read_registry(path: Path) -> Registry:
             port = values.pop("port")
             if not port:
                 continue  # a service name with no port (e.g. DNS-SD names)
-            try:
-                low, _, high = port.partition("-")
-                low, high = int(low), int(high or low)
-            except ValueError:
-                problems.append(Problem(shown, line, 1, "E811", f"port number '{port}' is not a number or a range low-high"))
+            low, _, high = port.partition("-")
+            low, high = _number(low), _number(high or low)
+            if low is None or high is None:
+                problems.append(Problem(shown, line, 1, "E811", f"port number {one_line(repr(port[:40]))} is not a number or a range low-high"))
                 continue
             if not 0 <= low <= high <= 65535:
                 problems.append(Problem(shown, line, 1, "E811", f"port number '{port}' is outside 0-65535"))
                 continue
             entries.append(Entry(low=low, high=high, **values))
+    except csv.Error as exc:
+        raise Failed([Problem(shown, reader.line_num or 1, 1, "E810", f"not a CSV file IANA would publish ({exc}); use an unmodified copy")]) from None
     if problems:
         raise Failed(problems)
     return Registry(entries)

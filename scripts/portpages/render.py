@@ -8,20 +8,21 @@ from dataclasses import dataclass
 
 from urllib.parse import quote
 
-from portpages import rules
+from portpages import markup
 from portpages.api import api_files
 from portpages.model import PROTOCOLS, RANGES, Record, Service, Text, range_of
 from portpages.project import Project, strings
 from portpages.records import schema
+from portpages.rules import RULES
 from portpages.registry import Facts, Registry
 from portpages.scaffold import new_record
-from portpages.templating import ENV as _ENV
-from portpages.templating import registry_text
+from portpages.templating import environment
 
 def render_site(project: Project, records: tuple[Record, ...], registry: Registry | None = None,
                 dates: dict[str, tuple[str, str]] | None = None) -> dict[str, str]:
     """Every generated page, keyed by its path under docs/."""
     files: dict[str, str] = {}
+    _ENV = environment(project.markdown)
     by_port = {r.port: r for r in records}
     registry_only = [p for p in registry.assigned_ports() if p not in by_port] if registry else []
     new_urls = {p: _new_record_url(project, p, registry) for p in registry_only}
@@ -32,7 +33,7 @@ def render_site(project: Project, records: tuple[Record, ...], registry: Registr
         for record in records:
             files[f"ports/{record.port}{suffix}.md"] = render_port(project, record, lang, t, by_port, registry)
         for port in registry_only:
-            files[f"ports/{port}{suffix}.md"] = render_registry_port(port, t, registry, new_urls[port])
+            files[f"ports/{port}{suffix}.md"] = render_registry_port(project, port, t, registry, new_urls[port])
         files[f"ports/index{suffix}.md"] = _ENV.get_template("ports-index.md.j2").render(
             t=t, rows=rows, registry_only=len(registry_only))
         messages = _lookup_messages(t)
@@ -49,7 +50,7 @@ def render_site(project: Project, records: tuple[Record, ...], registry: Registr
             t=t, status=translation_status(project, records))
         files[f"reference/record-format{suffix}.md"] = _ENV.get_template("record-format.md.j2").render(
             t=t, record_fields=schema_fields(schema("record")), overlay_fields=schema_fields(schema("overlay")),
-            rules=sorted(rules.RULES.values(), key=lambda r: r.code),
+            rules=sorted(RULES.values(), key=lambda r: r.code),
         )
     files["lookup/ports.js"] = lookup_data(records, registry, registry_only)
     files.update(api_files(project, records, registry, registry_only, dates or {}))
@@ -123,13 +124,13 @@ def _reference(text: str) -> _Reference:
     return _Reference(text, None)
 
 
-def _registry_notes(facts: tuple[Facts, ...], first: int) -> tuple[dict[str, int], list[tuple[int, _Reference]]]:
-    """Footnote numbers for the registry's references, continuing after the record's own."""
-    numbers: dict[str, int] = {}
+def _registry_notes(facts: tuple[Facts, ...]) -> tuple[dict[str, str], list[tuple[str, _Reference]]]:
+    """Footnote keys for the registry's references; a dot keeps them apart from source keys."""
+    keys: dict[str, str] = {}
     for f in facts:
         for ref in f.references:
-            numbers.setdefault(ref, first + len(numbers))
-    return numbers, [(n, _reference(ref)) for ref, n in numbers.items()]
+            keys.setdefault(ref, f"registry.{len(keys) + 1}")
+    return keys, [(key, _reference(ref)) for ref, key in keys.items()]
 
 
 def _new_record_url(project: Project, port: int, registry: Registry) -> str:
@@ -148,17 +149,20 @@ class _PortFacts:
     services: tuple[Service, ...]
 
 
-def render_registry_port(port: int, t: dict, registry: Registry, new_url: str) -> str:
+def render_registry_port(project: Project, port: int, t: dict, registry: Registry, new_url: str) -> str:
+    env = environment(project.markdown)
     facts = registry.facts(port)
     box = _PortFacts(port, tuple(p for p in PROTOCOLS if any(p in f.protocols for f in facts)),
                      registry.status(port), tuple(Service(f.name, f.protocols) for f in facts))
-    reference_numbers, registry_notes = _registry_notes(facts, 1)
-    names = ", ".join(f"`{f.name}`" for f in facts)
-    return _ENV.get_template("registry-port.md.j2").render(
+    reference_keys, registry_notes = _registry_notes(facts)
+    protocols = ", ".join(p.upper() for p in box.protocols)
+    code = env.filters["code"]
+    return env.get_template("registry-port.md.j2").render(
         t=t, record=box, range=range_of(port), facts=facts, new_url=new_url,
-        page_title=t["port"]["title"].format(port=port, title=registry_text(facts[0].description or facts[0].name)),
-        summary=t["registry"]["summary"].format(names=names, port=port, protocols=", ".join(p.upper() for p in box.protocols)),
-        footnotes=[], reference_numbers=reference_numbers, registry_notes=registry_notes,
+        page_title=t["port"]["title"].format(port=port, title=facts[0].description or facts[0].name),
+        summary=t["registry"]["summary"].format(names=", ".join(code(f.name) for f in facts), port=port, protocols=protocols),
+        description=t["registry"]["summary"].format(names=", ".join(f.name for f in facts), port=port, protocols=protocols),
+        footnotes=[], reference_keys=reference_keys, registry_notes=registry_notes,
     )
 
 
@@ -169,11 +173,8 @@ def render_port(project: Project, record: Record, lang: str, t: dict, by_port: d
     else:
         translation = record.text_in(lang)
         text, state = translation.text, translation.state
-    numbers = _citation_numbers(text)
-    sources = {s.key: s for s in record.sources}
-    footnotes = [(n, sources[key]) for key, n in numbers.items()]
     facts = registry.facts(record.port) if registry else ()
-    reference_numbers, registry_notes = _registry_notes(facts, len(numbers) + 1)
+    reference_keys, registry_notes = _registry_notes(facts)
     related = []
     for item in text.related:
         if item.is_range:
@@ -186,25 +187,14 @@ def render_port(project: Project, record: Record, lang: str, t: dict, by_port: d
             related.append(dict(label=label, link=f"{item.low}.md", note=item.note))
     edit_is_translation = state in ("translated", "stale")
     edit_path = record.path.replace(".yaml", f".{lang}.yaml") if edit_is_translation else record.path
-    return _ENV.get_template("port.md.j2").render(
+    return environment(project.markdown).get_template("port.md.j2").render(
         t=t, record=record, text=text, state=state, range=record.range,
         page_title=t["port"]["title"].format(port=record.port, title=text.title),
-        related=related, footnotes=footnotes, facts=facts,
-        reference_numbers=reference_numbers, registry_notes=registry_notes,
-        cite=lambda prose: rules.CITATION.sub(lambda m: f"[^{numbers[m.group(1)]}]", prose),
+        description=markup.summary_text(text.summary, project.markdown),
+        related=related, footnotes=record.sources, facts=facts,
+        reference_keys=reference_keys, registry_notes=registry_notes,
         edit_url=f"{project.repo_url}/edit/main/{edit_path}", edit_is_translation=edit_is_translation,
     )
-
-
-def _citation_numbers(text: Text) -> dict[str, int]:
-    """Source key -> footnote number, in order of first citation down the page."""
-    prose = [text.summary, *(s.body for s in text.sections), *(u.note for u in text.uses), *text.security,
-             *(r.note for r in text.related)]
-    numbers: dict[str, int] = {}
-    for chunk in prose:
-        for key in rules.citations(chunk):
-            numbers.setdefault(key, len(numbers) + 1)
-    return numbers
 
 
 @dataclass(frozen=True)

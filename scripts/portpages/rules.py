@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
+from portpages import markup
 from portpages.model import RANGES, range_of
 from portpages.problems import Problem
 from portpages.yamlsource import KEY, Document
@@ -25,6 +25,8 @@ class Context:
     languages: tuple[str, ...]  # every configured language, default first
     records: dict = field(default_factory=dict)  # port -> Document of each English record that loaded
     registry: object | None = None  # registry.Registry when a registry file is given
+    markdown: markup.Config = markup.Config(markup.MKDOCS_BUILTINS)  # the site's Markdown, to render text as pages do
+    rendered: dict = field(default_factory=dict)  # (path, kind) -> each Markdown field, checked once
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,7 @@ class Rule:
     means: str
     fix: str
     kind: str  # what it applies to: "file", "record", "overlay" ("record+overlay": both), "registry", "command"
-    check: Callable[[Document, Context], Iterator[Problem]] | None = None
+    check: Callable[..., Iterator[Problem]] | None = None  # (doc, ctx) or, taking `kind`, (doc, ctx, kind)
 
 
 RULES: dict[str, Rule] = {}
@@ -80,27 +82,77 @@ def _strings(data, at: tuple = ()) -> Iterator[tuple[tuple, str]]:
         yield at, data
 
 
-_PROSE_FIELDS = {"summary", "body", "note", "security", "uses", "related"}
+def _prose(doc: Document, kind: str) -> Iterator[tuple[tuple, str, markup.Policy]]:
+    """Every Markdown field of a record or overlay, with how the page renders it."""
+    data = doc.data
+    if isinstance(data.get("summary"), str):
+        yield ("summary",), data["summary"], markup.INLINE
+    for i, note in enumerate(data.get("security") or ()):
+        yield ("security", i), note, markup.INLINE
+    if kind == "record":
+        for i, section in enumerate(data.get("sections") or ()):
+            yield ("sections", i, "body"), section["body"], markup.PROSE
+        for name in ("uses", "related"):
+            for i, item in enumerate(data.get(name) or ()):
+                yield (name, i, "note"), item["note"], markup.INLINE
+    else:
+        for sid, section in (data.get("sections") or {}).items():
+            if "body" in section:
+                yield ("sections", sid, "body"), section["body"], markup.PROSE
+        for name in ("uses", "related"):
+            for key, note in (data.get(name) or {}).items():
+                yield (name, key), note, markup.INLINE
 
 
-def _prose(data) -> Iterator[tuple[tuple, str]]:
-    """Strings rendered as Markdown prose (where citations and links may appear)."""
-    for at, text in _strings(data):
-        if _PROSE_FIELDS.intersection(str(part) for part in at):
-            yield at, text
+def _plain(doc: Document, kind: str) -> Iterator[tuple[tuple, str]]:
+    """Every plain-text field: shown literally, on one line."""
+    data = doc.data
+    if "title" in data:
+        yield ("title",), data["title"]
+    if kind == "record":
+        for i, section in enumerate(data.get("sections") or ()):
+            yield ("sections", i, "heading"), section["heading"]
+        for i, use in enumerate(data.get("uses") or ()):
+            yield ("uses", i, "name"), use["name"]
+        for i, source in enumerate(data.get("sources") or ()):
+            yield ("sources", i, "title"), source["title"]
+            yield ("sources", i, "publisher"), source["publisher"]
+    else:
+        for sid, section in (data.get("sections") or {}).items():
+            if "heading" in section:
+                yield ("sections", sid, "heading"), section["heading"]
 
 
-CITATION = re.compile(r"\[\^([^\]\s]+)\]")
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
+MAX_BRACKETS = 64  # Python-Markdown's link parsing grows with the cube of unclosed brackets
 
 
-def _outside_code(text: str) -> str:
-    # Code spans show their content literally, so markup inside them is harmless.
-    return _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), text)
+def rendered(doc: Document, ctx: Context, kind: str) -> list[tuple[tuple, str, markup.Checked]]:
+    """Each Markdown field as the site renders it, checked; rendered once per document."""
+    key = (doc.path, kind)
+    if key not in ctx.rendered:
+        english = _english(doc, ctx)
+        keys = tuple(s["key"] for s in english.data.get("sources", [])) if english else ()
+        out = []
+        for at, text, policy in _prose(doc, kind):
+            if text.count("[") > MAX_BRACKETS:
+                found = markup.Checked((markup.Finding("E507", f"more than {MAX_BRACKETS} '[' in one field; "
+                                                       "split the text or write fewer links"),), ())
+            else:
+                found = markup.check_field(text, policy, ctx.markdown, keys)
+            out.append((at, text, found))
+        ctx.rendered[key] = out
+    return ctx.rendered[key]
 
 
-def citations(text: str) -> list[str]:
-    return CITATION.findall(_outside_code(text))
+def _markup_rule(code: str):
+    def check(doc: Document, ctx: Context, kind: str):
+        seen = set()
+        for at, _, found in rendered(doc, ctx, kind):
+            for finding in found.findings:
+                if finding.code == code and (at, finding.message) not in seen:
+                    seen.add((at, finding.message))
+                    yield doc.problem(at, code, finding.message, needle=finding.needle)
+    return check
 
 
 @rule("E105", "template-placeholder", "A TODO from the `portpages new` template is still there.", "Replace every TODO with real text.", kind="record+overlay")
@@ -119,19 +171,21 @@ def port_matches_file(doc: Document, ctx: Context):
 
 @rule("E301", "undefined-source", "Prose cites [^key] but no source has that key.", "Add the source under `sources:` or correct the key.", kind="record+overlay")
 def citations_defined(doc: Document, ctx: Context):
-    record = _english(doc, ctx)
-    if record is None:
+    english = _english(doc, ctx)
+    if english is None:
         return
-    keys = {s["key"] for s in record.data.get("sources", [])}
-    for at, text in _prose(doc.data):
-        for key in citations(text):
+    keys = {s["key"] for s in english.data.get("sources", [])}
+    kind = "record" if doc is english else "overlay"
+    for at, _, found in rendered(doc, ctx, kind):
+        for key in dict.fromkeys(found.citations):
             if key not in keys:
-                yield doc.problem(at, "E301", f"citation [^{key}] has no source with key '{key}'; add it under sources or fix the key", needle=f"[^{key}]")
+                yield doc.problem(at, "E301", f"citation [^{markup.shown(key)[1:-1]}] has no source with that key; add it under sources or fix the key",
+                                  needle=f"[^{key}]")
 
 
 @rule("W302", "unused-source", "A source is listed but never cited.", "Cite it as [^key] where it supports a claim, or remove it.")
 def sources_cited(doc: Document, ctx: Context):
-    cited = {key for _, text in _prose(doc.data) for key in citations(text)}
+    cited = {key for _, _, found in rendered(doc, ctx, "record") for key in found.citations}
     for i, source in enumerate(doc.data["sources"]):
         if source["key"] not in cited:
             yield doc.problem(("sources", i, "key"), "W302", f"source '{source['key']}' is never cited; cite it as [^{source['key']}] or remove it")
@@ -156,8 +210,11 @@ def _unique(doc: Document, listing: str, key: str, code: str, what: str):
         seen.setdefault(value, i)
 
 
-def parse_range(text: str) -> tuple[int, int]:
-    low, high = text.split("-")
+def parse_range(text: str) -> tuple[int, int] | None:
+    """'49152-65535' as (low, high); None unless both are plain decimal numbers."""
+    low, _, high = text.partition("-")
+    if not all(part.isascii() and part.isdigit() and (part == "0" or not part.startswith("0")) for part in (low, high)):
+        return None
     return int(low), int(high)
 
 
@@ -168,73 +225,56 @@ def related_ports_exist(doc: Document, ctx: Context):
             yield doc.problem(("related", i, "port"), "E401", f"related port {item['port']} has no record ports/{item['port']}.yaml; add one or remove this entry")
 
 
-@rule("E402", "related-range", "A related range is backwards, out of 0-65535, or crosses an RFC 6335 range boundary.", "Write low-high inside one of 0-1023, 1024-49151 or 49152-65535.")
+@rule("E402", "related-range", "A related range is backwards, out of 0-65535, not written as two plain numbers, a single port written as a range, or crosses an RFC 6335 range boundary.", "Write low-high inside one of 0-1023, 1024-49151 or 49152-65535, or a single port as a number.")
 def related_ranges_valid(doc: Document, ctx: Context):
     bounds = ", ".join(f"{r.low}-{r.high}" for r in RANGES)
     for i, item in enumerate(doc.data.get("related", [])):
         if isinstance(item["port"], str):
-            low, high = parse_range(item["port"])
-            if not (0 <= low <= high <= 65535) or range_of(low) != range_of(min(high, 65535)):
+            parsed = parse_range(item["port"])
+            if parsed is None:
+                yield doc.problem(("related", i, "port"), "E402", f"range {markup.shown(item['port'])} must be two decimal numbers low-high, without leading zeros")
+            elif parsed[0] == parsed[1]:
+                yield doc.problem(("related", i, "port"), "E402", f"range {item['port']} is one port; write port: {parsed[0]}")
+            elif not (0 <= parsed[0] < parsed[1] <= 65535) or range_of(parsed[0]) != range_of(parsed[1]):
                 yield doc.problem(("related", i, "port"), "E402", f"range {item['port']} must be low-high within one of {bounds}")
 
 
-@rule("E501", "source-url", "A source URL is not an http or https address.", "Link the source over https (or http).")
+@rule("E501", "source-url", "A source URL is not a plain http(s) address: another scheme, spaces or quotes, a user name or password before the host (which hides where the link goes), no host, or characters outside ASCII.", "Link the source over https (or http), as the browser's address bar shows it.")
 def source_urls_http(doc: Document, ctx: Context):
     for i, source in enumerate(doc.data["sources"]):
-        if not _is_web_url(source["url"]):
-            yield doc.problem(("sources", i, "url"), "E501", f"source URL '{source['url']}' is not http(s); use an https:// address")
+        why = markup.web_url_problem(source["url"])
+        if why:
+            yield doc.problem(("sources", i, "url"), "E501", f"source URL {markup.shown(source['url'])} {why}")
 
 
-def _is_web_url(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(c in url for c in " <>\"'`")
+RULES["E502"] = Rule("E502", "link-url", "A link in text points somewhere other than an http(s) address or one of the site's pages (javascript:, data:, another site's root, a hidden user name).",
+                     "Link to an https:// address, or name the port in `related:`.", "record+overlay", _markup_rule("E502"))
+RULES["E503"] = Rule("E503", "html", "Text renders to HTML that a page may not contain: raw HTML elements, event handlers, comments, images.",
+                     "Write plain text or Markdown; put code in `backticks` or a fenced block, where it shows literally.", "record+overlay", _markup_rule("E503"))
+RULES["E504"] = Rule("E504", "text-structure", "Text renders to structure that belongs to the page, not to a field: headings, admonitions, tabs, block quotes, tables, "
+                     "attribute lists, footnote or link definitions, a list or second paragraph in a one-paragraph field, or an unclosed fence, comment or tag.",
+                     "Write plain paragraphs; sources go under `sources:` and sections under `sections:`.", "record+overlay", _markup_rule("E504"))
 
 
-_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
-_AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>")
+@rule("E505", "plain-text", "A plain-text field (title, heading, use name, source title or publisher) has a line break; it is shown on one line.",
+      "Write it on one line.", kind="record+overlay")
+def plain_text_one_line(doc: Document, ctx: Context, kind: str = "record"):
+    for at, text in _plain(doc, kind):
+        if "\n" in text or "\r" in text:
+            yield doc.problem(at, "E505", "this field is plain text on one line; remove the line break")
 
 
-@rule("E502", "link-url", "A link in prose points somewhere other than an http(s) address (e.g. javascript:).", "Link to an https:// address, or name the port in `related:`.", kind="record+overlay")
-def prose_links_http(doc: Document, ctx: Context):
-    for at, text in _prose(doc.data):
-        visible = _outside_code(text)
-        for pattern in (_LINK_TARGET, _AUTOLINK):
-            for match in pattern.finditer(visible):
-                if not _is_web_url(match.group(1)):
-                    yield doc.problem(at, "E502", f"link target '{match.group(1)}' is not an http(s) address; link to https:// or use related:", needle=match.group(1) or None)
-
-
-_HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])|<!--|<\?|<!\[CDATA\[|&#|&[A-Za-z]+;")
-
-
-@rule("E503", "raw-html", "Text contains raw HTML or character references; contributed text must not inject markup or scripts.", "Write plain text or Markdown; put code in `backticks`.", kind="record+overlay")
-def no_raw_html(doc: Document, ctx: Context):
+@rule("E506", "hidden-character", "Text has a control, bidirectional-override or invisible character that can hide or reorder what readers see, or break the outputs.",
+      "Delete the character (the message names it); retype the text around it.", kind="record+overlay")
+def no_hidden_characters(doc: Document, ctx: Context):
     for at, text in _strings(doc.data):
-        match = _HTML.search(_outside_code(text))
-        if match:
-            yield doc.problem(at, "E503", f"raw HTML '{match.group(0)}' is not allowed; write plain text or put code in `backticks`", needle=match.group(0))
+        bad = markup.bad_character(text, newlines=True)
+        if bad:
+            yield doc.problem(at, "E506", f"{bad[1]} is not allowed in text; delete it", needle=text[bad[0]])
 
 
-_ATTRIBUTES = re.compile(r"\{\s*[:#.]|\{[^}\n]*=")
-_STRUCTURE = (
-    (re.compile(r"^ {0,3}#{1,6}(\s|$)", re.M), "a heading"),
-    (re.compile(r"^\s*\[\^[^\]]*\]:", re.M), "a footnote definition"),
-    (re.compile(r"^\s*(!!!|\?\?\?|===)", re.M), "an admonition or tab marker"),
-    (re.compile(r"^\s*\[[^\]]+\]:\s*\S", re.M), "a link reference definition"),
-)
-
-
-@rule("E504", "prose-structure", "Text contains Markdown that changes the page's structure or attributes: attribute lists anywhere; headings, footnote or link definitions, admonitions or tabs in prose.", "Write plain paragraphs; sources go under `sources:` and sections under `sections:`.", kind="record+overlay")
-def prose_is_plain(doc: Document, ctx: Context):
-    prose = dict(_prose(doc.data))
-    for at, text in _strings(doc.data):
-        visible = _outside_code(text)
-        checks = ((_ATTRIBUTES, "an attribute list"),) + (_STRUCTURE if at in prose else ())
-        for pattern, what in checks:
-            match = pattern.search(visible)
-            if match:
-                yield doc.problem(at, "E504", f"{what} is not allowed in text; write plain paragraphs", needle=match.group(0).strip() or None)
-                break
+RULES["E507"] = Rule("E507", "text-too-complex", "Text is too complex to render quickly (too many brackets, or nesting too deep).",
+                     "Simplify it: fewer links and nested lists in one field.", "record+overlay", _markup_rule("E507"))
 
 
 @rule("E601", "rfc6335-status", "A port in the Dynamic range (49152-65535) is called IANA-assigned or given IANA service names; RFC 6335 says IANA never assigns them.", "Set iana.status to unassigned and describe vendor use under `uses:` with official: false.")
@@ -385,5 +425,6 @@ def run(doc: Document, ctx: Context, kind: str) -> list[Problem]:
     problems = []
     for r in RULES.values():
         if r.check and kind in r.kind.split("+"):
-            problems.extend(r.check(doc, ctx))
-    return problems
+            takes_kind = "kind" in r.check.__code__.co_varnames[: r.check.__code__.co_argcount]
+            problems.extend(r.check(doc, ctx, kind) if takes_kind else r.check(doc, ctx))
+    return sorted(set(problems))

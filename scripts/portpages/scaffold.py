@@ -5,7 +5,8 @@ from __future__ import annotations
 from portpages.fmt import canonical
 from portpages.model import range_of
 from portpages.project import strings
-from portpages.templating import ENV
+from portpages.markup import MKDOCS_BUILTINS, Config
+from portpages.templating import environment
 
 
 def new_record(port: int, registry=None) -> str:
@@ -15,7 +16,8 @@ def new_record(port: int, registry=None) -> str:
         status = registry.status(port)
         services = [(name, sorted(protocols)) for name, protocols in sorted(registry.services(port).items())]
     protocols = sorted({p for _, ps in services for p in ps}) or ["tcp"]
-    return ENV.get_template("new-record.yaml.j2").render(
+    # A YAML template: which Markdown extensions the site has makes no difference to it.
+    return environment(Config(MKDOCS_BUILTINS)).get_template("new-record.yaml.j2").render(
         port=port, protocols=protocols, status=status, services=services,
         range_name=strings("en")["ranges"][r.slug]["name"].removesuffix(" Ports"), low=r.low, high=r.high,
     )

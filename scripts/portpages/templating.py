@@ -1,41 +1,49 @@
-"""The Jinja environment every template renders in, with the filters pages need."""
+"""The Jinja environment every template renders in, with the filters pages need.
+
+Templates write Markdown, so autoescaping (HTML's) would be wrong there. Instead every
+value from a record or the registry goes through the filter for the place it lands in:
+`md_text` for plain text inside Markdown, `md_url` for a link target, `html_text` for
+front matter (which Material prints into HTML as it is). Trusted text (the strings tables,
+the schema's descriptions) is Markdown already and goes in as it is.
+"""
 
 from __future__ import annotations
 
 import html
 import json
-import re
+from functools import cache
 
 import jinja2
 import yaml
 
-
-def registry_text(text: str) -> str:
-    # Registry text is data, not Markdown: show it literally, whatever characters it has.
-    text = html.escape(" ".join(text.split()), quote=False)
-    return re.sub(r"([\\`*_\[\]|#{}])", r"\\\1", text)
+from portpages import markup
 
 
 def _yaml_scalar(value: str) -> str:
     return value if yaml.safe_load(value) == value else json.dumps(value)
 
 
-ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("portpages", "templates"),
-    autoescape=False,  # output is Markdown; contributed text was checked for HTML before
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
-ENV.filters.update(
-    fill=lambda template, **values: template.format(**values),
-    protocols=lambda protocols: ", ".join(p.upper() for p in protocols),
-    plain=lambda text: " ".join(re.sub(r"\s*\[\^[^\]]+\]|[*_`]", "", text).split()),
-    cell=lambda text: " ".join(text.split()).replace("|", "\\|"),
-    link_text=lambda text: text.replace("[", "\\[").replace("]", "\\]"),
-    link_url=lambda url: url.replace(" ", "%20").replace("(", "%28").replace(")", "%29"),
-    registry_text=registry_text,
-    registry_code=lambda name: name.replace("`", ""),
-    yaml_scalar=_yaml_scalar,
-)
+@cache
+def environment(config: markup.Config) -> jinja2.Environment:
+    """Templates for a site whose Markdown has these extensions (they decide what needs escaping)."""
+    escapable = markup.renderer(config).escaped_chars
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("portpages", "templates"),
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        fill=lambda template, **values: template.format(**values),
+        protocols=lambda protocols: ", ".join(p.upper() for p in protocols),
+        md_text=lambda text: markup.md_text(" ".join(str(text).split()), escapable),
+        md_url=markup.md_url,
+        html_text=lambda text: html.escape(" ".join(str(text).split()), quote=True),
+        inline=markup.oneline,
+        cell=lambda text: " ".join(text.split()).replace("|", "\\|"),  # trusted Markdown in a table cell
+        code=lambda name: "`" + " ".join(str(name).replace("`", "'").split()) + "`",
+        yaml_scalar=_yaml_scalar,
+    )
+    return env

@@ -9,6 +9,9 @@ duplicate keys (PyYAML silently keeps the last), non-string keys, and any tag.
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +20,7 @@ import yaml
 from portpages.problems import Failed, Problem
 
 MAX_BYTES = 64 * 1024
+MAX_DEPTH = 12  # a record nests 4 deep; PyYAML's composer recurses (a C stack overflow at 30,000)
 
 KEY = "<key>"  # suffix of a path that points at a mapping key instead of its value
 
@@ -106,17 +110,39 @@ def _value(node, at: tuple, marks: dict, spans: dict) -> object:
     if node.tag == "tag:yaml.org,2002:timestamp":
         # Dates stay text: a record's dates are labels, never computed with.
         return node.value
+    if node.tag == "tag:yaml.org,2002:int" and not _DECIMAL.fullmatch(node.value):
+        # YAML 1.1 reads 0x16, 026, 1_000 and 0:22 as numbers; a port is written as people read it.
+        raise _Refused(node.start_mark, "E011", f"write the number {node.value} in decimal digits without leading zeros")
     return _constructor.construct_object(node)
 
 
+_DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)", re.ASCII)
+
+
 def read_text(path: Path, shown: str) -> str:
-    """The file's text, or Failed with one problem saying why it can't be read."""
+    """The file's text, or Failed with one problem saying why it can't be read.
+
+    Opened without following a link and read only up to the size limit, so that a link to
+    /dev/zero, a pipe or a huge file costs nothing.
+    """
     try:
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        if os.path.islink(path):
+            raise Failed([Problem(shown, 1, 1, "E010", "this is a symbolic link; a record is a regular file in ports/, so copy the file itself here")]) from None
+        raise Failed([Problem(shown, 1, 1, "E006", f"cannot read file: {exc.strerror}")]) from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise Failed([Problem(shown, 1, 1, "E010", "this is not a regular file; a record is a plain YAML file")])
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            raw = stream.read(MAX_BYTES + 1)
+            size = os.fstat(fd).st_size
     except OSError as exc:
         raise Failed([Problem(shown, 1, 1, "E006", f"cannot read file: {exc.strerror}")]) from None
+    finally:
+        os.close(fd)
     if len(raw) > MAX_BYTES:
-        raise Failed([Problem(shown, 1, 1, "E004", f"file is {len(raw)} bytes, over the {MAX_BYTES}-byte limit; a record is a page, split or shorten it")])
+        raise Failed([Problem(shown, 1, 1, "E004", f"file is {max(size, len(raw))} bytes, over the {MAX_BYTES}-byte limit; a record is a page, split or shorten it")])
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -133,16 +159,28 @@ def load(path: Path, shown: str | None = None) -> Document:
 
 
 def _compose(text: str):
-    """The node tree; libyaml's parser when PyYAML has it (about 18x faster), else PyYAML's."""
+    """The node tree; libyaml's parser when PyYAML has it (about 18x faster), else PyYAML's.
+
+    The events are read first, flat, to refuse aliases and deep nesting before the
+    composer's recursion sees them.
+    """
+    loader = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+    depth = 0
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Refused(event.start_mark, "E003", ANCHOR_MESSAGE)
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _Refused(event.start_mark, "E012", f"lists and mappings nested more than {MAX_DEPTH} deep; a record nests 4 deep, see the Record format page")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
     if not yaml.__with_libyaml__:
         loader = _Loader(text)
         try:
             return loader.get_single_node()
         finally:
             loader.dispose()
-    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise _Refused(event.start_mark, "E003", ANCHOR_MESSAGE)
     return yaml.compose(text, Loader=yaml.CSafeLoader)
 
 
