@@ -25,7 +25,8 @@ document$.subscribe(function () {
     var value = ev.submitter.getAttribute("data-md-value");
     show(value);
     try { localStorage.setItem(key, value); } catch (e) { /* see above */ }
-    var endpoint = window.__portpagesFeedback;
+    var config = document.getElementById("__portpages");
+    var endpoint = config ? JSON.parse(config.textContent).feedback : "";
     if (endpoint) {
       fetch(endpoint, {
         method: "POST",

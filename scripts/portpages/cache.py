@@ -62,4 +62,7 @@ class Cache:
     def save(self, key: str, pages: list[str], warnings: list[Problem]) -> None:
         data = {"key": key, "pages": {rel: _stamp(self.docs / rel) for rel in sorted(pages)},
                 "warnings": [[p.path, p.line, p.col, p.code, p.message] for p in warnings]}
-        write_atomic(self.path, json.dumps(data).encode("utf-8"))
+        try:
+            write_atomic(self.path, json.dumps(data).encode("utf-8"))
+        except OSError:
+            pass  # only a shortcut for the next run is lost

@@ -208,15 +208,12 @@ def cmd_rules(args) -> int:
 
 def cmd_serve(args) -> int:
     """Live preview: MkDocs serves docs/; we regenerate pages whenever a record changes."""
-    import signal
     import subprocess
     import time
 
     project = _project(args)
     cmd_generate(args)
-    # On SIGTERM too, stop MkDocs' server with us instead of leaving it holding the port.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PORTPAGES_PREVIEW": "1"}
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", args.dev_addr], cwd=project.root, env=env)
 
     def state():
@@ -294,7 +291,15 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _interrupted(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
+    import signal
+
+    # SIGTERM (a CI timeout, `kill`) unwinds like Ctrl-C: MkDocs is stopped, staging removed.
+    signal.signal(signal.SIGTERM, _interrupted)
     try:
         args = parser().parse_args(argv)
         return args.func(args)
@@ -304,4 +309,5 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{errors} error(s); nothing was written", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        print("interrupted; the previous site was kept", file=sys.stderr)
         return 130

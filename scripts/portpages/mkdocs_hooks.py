@@ -1,17 +1,39 @@
-"""MkDocs hook: gives each language build its feedback widget words from the strings table.
+"""MkDocs hook: the build's part in keeping pages safe, and the feedback widget's words.
 
-The i18n plugin rebuilds the site once per language and sets theme.language before our
-on_config runs (it has priority -100; we run after it), so the words follow the page's
-language without repeating them in mkdocs.yml.
+- Every page's rendered content is checked against the page allowlist (markup.py), the
+  same check `portpages check` runs on each field, so nothing the checker missed ships.
+- Every finished page carries the Content-Security-Policy and passes the scan (csp.py).
+- Each language build gets its feedback widget words from the strings table. The i18n
+  plugin rebuilds the site once per language and sets theme.language before our on_config
+  runs (it has priority -100; we run after it).
+
+Problems are collected for the whole build, written where PORTPAGES_PROBLEMS names (so
+`portpages site` prints them as located lines), and then stop the build.
 """
 
 from __future__ import annotations
 
+import json
+import os
+from functools import cache
 from urllib.parse import quote
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
+from portpages import csp, markup
 from portpages.project import strings
+
+_problems: list[list] = []
+
+
+@cache
+def _hashes(theme_dirs: tuple[str, ...]) -> frozenset[str]:
+    return csp.theme_script_hashes(list(theme_dirs))
+
+
+def _preview() -> bool:
+    return os.environ.get("PORTPAGES_PREVIEW") == "1"
 
 
 @event_priority(-200)
@@ -32,4 +54,32 @@ def on_config(config):
         ],
     }
     config.extra["analytics"] = analytics
+    endpoint = csp.origin(analytics.get("endpoint") or "")
+    config.extra["csp"] = csp.policy(_hashes(tuple(config.theme.dirs)), (endpoint,) if endpoint else (), _preview())
     return config
+
+
+def _report(page, code: str, message: str) -> None:
+    _problems.append([f"docs/{page.file.src_uri}", 1, 1, code, message])
+    if not os.environ.get("PORTPAGES_PROBLEMS"):
+        raise PluginError(f"docs/{page.file.src_uri}: {code} {message}")
+
+
+def on_page_content(html, page, config, files):
+    for finding in markup.check_page(html):
+        _report(page, "E963", f"the rendered page has what a page may not: {finding.message}")
+    return html
+
+
+def on_post_page(output, page, config):
+    for violation in csp.scan_page(output, _hashes(tuple(config.theme.dirs)), _preview()):
+        _report(page, "E964", f"the built page has {violation.what}")
+    return output
+
+
+def on_post_build(config):
+    target = os.environ.get("PORTPAGES_PROBLEMS")
+    if _problems and target:
+        with open(target, "w", encoding="utf-8") as out:
+            json.dump(_problems, out)
+        raise PluginError(f"{len(_problems)} page(s) failed the safety checks")

@@ -38,6 +38,14 @@ LEFT_OUT = ("404.html", "sitemap.xml", "sitemap.xml.gz")
 def build_offline(root: Path, languages: tuple[str, ...], output: Path, dist: Path) -> int:
     output = output if output.is_absolute() else root / output
     dist = dist if dist.is_absolute() else root / dist
+    try:
+        return _build_offline(root, languages, output, dist)
+    except OSError as exc:
+        where = _shown(Path(exc.filename), root) if exc.filename else _shown(output, root)
+        raise Failed([Problem(where, 1, 1, "E970", f"cannot write {where}: {exc.strerror}; {_shown(output, root)}/ and {_shown(dist, root)}/ were left as they were")]) from None
+
+
+def _build_offline(root: Path, languages: tuple[str, ...], output: Path, dist: Path) -> int:
     output.parent.mkdir(parents=True, exist_ok=True)
     dist.mkdir(parents=True, exist_ok=True)
     # Next to the output, so that putting the new site in place is a rename.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from portpages.problems import Failed, Problem
 from portpages.project import GENERATED
 
 
@@ -29,6 +30,18 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def write_generated(docs_dir: Path, files: dict[str, str]) -> tuple[int, int]:
     """Write changed files, remove pages no longer generated. Returns (written, removed)."""
+    try:
+        return _write_generated(docs_dir, files)
+    except OSError as exc:
+        where = Path(exc.filename).as_posix() if exc.filename else docs_dir.as_posix()
+        try:
+            where = Path(where).resolve().relative_to(Path.cwd().resolve()).as_posix()
+        except ValueError:
+            pass
+        raise Failed([Problem(where, 1, 1, "E970", f"cannot write {where}: {exc.strerror}; make docs/ writable (the site was not rebuilt)")]) from None
+
+
+def _write_generated(docs_dir: Path, files: dict[str, str]) -> tuple[int, int]:
     written = 0
     for rel in sorted(files):
         path = docs_dir / rel

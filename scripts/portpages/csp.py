@@ -1,0 +1,110 @@
+"""The Content-Security-Policy every page carries, and the scan every built page passes.
+
+Static hosts (GitHub Pages, a file share) send no headers, so the policy is a <meta> at the
+top of <head>. Scripts may come from the site's own files and, inline, only as the theme's
+templates write them: their hashes are computed from the template files, never from a
+built page, so a script that reached a page some other way is refused by the browser and
+fails the scan below.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
+
+# An inline script in a template: its body is hashed as written. Bodies that print a Jinja
+# value differ from page to page and cannot be hashed; overrides/ rewrites those the site
+# uses to read their value from a data- attribute instead.
+_TEMPLATE_SCRIPT = re.compile(r"<script((?:\s+data-[a-z-]+=\"[^\"]*\")*)>(.*?)</script>", re.S)
+
+
+def script_hash(body: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii")
+
+
+def theme_script_hashes(theme_dirs: list[str]) -> frozenset[str]:
+    """Hashes of every page-independent inline script in the theme's templates (overrides first)."""
+    seen: dict[str, Path] = {}
+    for folder in theme_dirs:
+        for path in sorted(Path(folder).rglob("*.html")):
+            seen.setdefault(path.relative_to(folder).as_posix(), path)
+    hashes = set()
+    for path in seen.values():
+        for match in _TEMPLATE_SCRIPT.finditer(path.read_text("utf-8")):
+            body = match.group(2)
+            if "{{" not in body and "{%" not in body:
+                hashes.add(script_hash(body))
+    return frozenset(hashes)
+
+
+def policy(hashes: frozenset[str], connect: tuple[str, ...] = (), preview: bool = False) -> str:
+    scripts = "'unsafe-inline'" if preview else " ".join(f"'{h}'" for h in sorted(hashes))
+    return "; ".join([
+        "default-src 'self'",
+        # MkDocs' live preview injects a new inline reload script into every response.
+        f"script-src 'self' {scripts}",
+        "style-src 'self' 'unsafe-inline'",  # Python-Markdown aligns table cells with style=""
+        "img-src 'self' data:",  # Material's icons are data: URIs in its stylesheet
+        "font-src 'self' data:",
+        " ".join(["connect-src 'self'", *connect]),
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+    ])
+
+
+def origin(url: str) -> str | None:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+@dataclass(frozen=True)
+class Violation:
+    what: str
+
+
+_URL_ATTRIBUTES = ("href", "src", "action", "formaction", "data", "poster", "srcset", "xlink:href", "background", "ping")
+_NEVER = ("iframe", "frame", "object", "embed", "base", "applet")
+
+
+def _scheme(url: str) -> str:
+    # Browsers drop ASCII whitespace and control characters before reading a scheme.
+    cleaned = "".join(ch for ch in url if ord(ch) > 0x20).lower()
+    return cleaned.split(":", 1)[0] if ":" in cleaned.split("/", 1)[0] else ""
+
+
+def scan_page(html: str, allowed: frozenset[str], preview: bool = False) -> Iterator[Violation]:
+    """What a built page must not have: the policy missing or late, an inline script the
+    theme did not write, an inline event handler, a javascript:/data: URL, a frame."""
+    tree = LexborHTMLParser(html)
+    for node in tree.head.iter() if tree.head else ():
+        if node.tag == "meta" and (node.attributes.get("http-equiv") or "").lower() == "content-security-policy":
+            break
+        if node.tag in ("script", "link", "style"):
+            yield Violation(f"<{node.tag}> before the Content-Security-Policy <meta>")
+            break
+    else:
+        yield Violation("no Content-Security-Policy <meta> in <head>")
+    for node in tree.root.traverse() if tree.root else ():
+        tag = node.tag
+        attributes = node.attributes
+        for name, value in attributes.items():
+            if name.startswith("on"):
+                yield Violation(f"inline event handler {name}= on <{tag}>")
+            elif name in _URL_ATTRIBUTES and _scheme(value or "") in ("javascript", "data", "vbscript"):
+                yield Violation(f"{_scheme(value or '')}: URL in {name}= on <{tag}>")
+        if tag in _NEVER:
+            yield Violation(f"<{tag}> element")
+        elif tag == "meta" and (attributes.get("http-equiv") or "").lower() == "refresh":
+            yield Violation("<meta http-equiv=refresh>")
+        elif tag == "script" and "src" not in attributes and (attributes.get("type") or "text/javascript") in (
+                "text/javascript", "module", "application/javascript"):
+            if not preview and script_hash(node.text(deep=True)) not in allowed:
+                yield Violation(f"an inline script the theme's templates do not have: {node.text(deep=True)[:60]!r}")
