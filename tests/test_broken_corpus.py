@@ -43,8 +43,12 @@ def test_broken_record_is_reported_exactly_once(project, path):
 def test_corpus_covers_every_error_rule_a_record_can_break():
     from portpages.rules import RULES
 
-    # Tested on their own: size and permissions below; registry and layout in test_contributing.
-    covered = {_header(p)[0] for p in BROKEN} | {"E004", "E006", "E801", "E802", "E901"}
+    from test_attacks import ATTACKS
+
+    # Tested on their own: size and permissions below; registry and layout in test_contributing;
+    # hostile field values in test_attacks; file kinds, nesting and number forms in test_hostile_input.
+    covered = ({_header(p)[0] for p in BROKEN} | {a.code for a in ATTACKS}
+               | {"E004", "E006", "E801", "E802", "E901", "E010", "E011", "E012"})
     reachable = {code for code, r in RULES.items() if code.startswith("E") and r.kind in ("file", "record", "overlay", "record+overlay")}
     assert reachable <= covered, sorted(reachable - covered)
 

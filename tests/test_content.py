@@ -16,7 +16,7 @@ from portpages.records import load_records
 from portpages.registry import read_registry
 
 PROJECT = open_project(ROOT)
-LOADED = load_records(PROJECT.ports_dir, PROJECT.languages)
+LOADED = load_records(PROJECT)
 RECORDS = LOADED.records
 REGISTRY_FILE = REGISTRY if REGISTRY.exists() else FIXTURES / "registry" / "current.csv"
 IANA = read_registry(REGISTRY_FILE)
@@ -24,7 +24,7 @@ PRIMARY_HOSTS = ("rfc-editor.org", "iana.org", "datatracker.ietf.org")
 
 
 def test_records_pass_every_rule_with_the_registry_and_no_warnings():
-    loaded = load_records(PROJECT.ports_dir, PROJECT.languages, IANA)
+    loaded = load_records(PROJECT, IANA)
     assert [str(p) for p in loaded.problems] == []
 
 

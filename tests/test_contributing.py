@@ -169,7 +169,7 @@ def test_translate_writes_an_overlay_that_marks_the_page_translated(project):
     path.write_text(text.replace("title: SSH (fixture)", "title: SSH (Testeintrag)"))
     assert project.run("generate").code == 0
     page = (project.root / "docs/ports/22.de.md").read_text()
-    assert "# Port 22: SSH (Testeintrag)" in page and "!!! info" not in page
+    assert "# Port 22: SSH \\(Testeintrag\\)" in page and "!!! info" not in page
     again = project.run("translate", "22", "de")
     assert again.code == 1
     assert any(line.startswith("ports/22.de.yaml:1:1: E910 ports/22.de.yaml exists; edit it") for line in again.lines)

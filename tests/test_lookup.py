@@ -44,8 +44,9 @@ def test_registry_only_page_shows_the_facts_localized(registry_site):
 
 def test_registry_references_become_footnotes(registry_site):
     html = _html(registry_site, "ports/443/index.html")
-    assert re.search(r'<li id="fn:1">\s*<p><a href="https://www.rfc-editor.org/rfc/rfc9110">RFC 9110</a>', html)
-    assert re.search(r'<li id="fn:2">\s*<p><a href="https://www.rfc-editor.org/rfc/rfc9260">RFC 9260</a>', html)
+    assert re.search(r'<li id="fn:registry.1">\s*<p><a href="https://www.rfc-editor.org/rfc/rfc9110">RFC 9110</a>', html)
+    assert re.search(r'<li id="fn:registry.2">\s*<p><a href="https://www.rfc-editor.org/rfc/rfc9260">RFC 9260</a>', html)
+    assert re.findall(r'href="#fn:registry.\d">(\d)<', html)[:2] == ["1", "2"]
 
 
 def test_curated_record_merges_over_registry_facts(registry_site):
@@ -54,7 +55,8 @@ def test_curated_record_merges_over_registry_facts(registry_site):
     assert "What the IANA registry says" in html
     assert "Registry facts only" not in html
     # The record's one source is footnote 1; the registry's references follow it.
-    assert re.search(r'<li id="fn:2">\s*<p><a href="https://www.rfc-editor.org/rfc/rfc4251">RFC 4251</a>', html)
+    assert re.search(r'<li id="fn:registry.1">\s*<p><a href="https://www.rfc-editor.org/rfc/rfc4251">RFC 4251</a>', html)
+    assert re.search(r'href="#fn:registry.1">2<', html)
 
 
 def test_registry_text_cannot_inject_markup(tmp_path):

@@ -360,7 +360,8 @@ def test_hosted_site_works_under_a_sub_path(intranet):
     addresses = re.findall(r"<loc>([^<]+)</loc>", sitemap) + re.findall(r'hreflang="\w+" href="([^"]+)"', sitemap)
     assert len(addresses) > 30
     assert [a for a in addresses if not (a.startswith(INTRANET) and target(site, Ref("", a[len(INTRANET):], True)).is_file())] == []
-    assert 'window.__portpagesFeedback = "https://intranet.example/feedback"' in (site / "fr" / "ports" / "60767" / "index.html").read_text()
+    assert '<script id="__portpages" type="application/json">{"feedback": "https://intranet.example/feedback"}</script>' in (
+        site / "fr" / "ports" / "60767" / "index.html").read_text()
 
 
 # --- a reader opening the zip from a file share ------------------------------------------
@@ -461,8 +462,8 @@ def test_language_switch_from_file(reader):
 def test_footnotes_tabs_and_feedback_from_file(reader):
     page = reader.open("fr/ports/60767.html")
     page.locator("a.footnote-ref").first.click()
-    assert page.url.endswith("#fn:1")
-    assert page.locator("li#fn\\:1").is_visible()
+    assert page.url.endswith("#fn:apple")
+    assert page.locator("li#fn\\:apple").is_visible()
     page.locator("label", has_text="Linux").first.click()
     assert page.get_by_text("sudo ss -ltnp 'sport = :60767'").first.is_visible()
     page.locator("button.md-feedback__icon[data-md-value='0']").click()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import asdict
 from importlib import resources
 from xml.sax.saxutils import escape, quoteattr
@@ -54,14 +55,30 @@ def api_files(project: Project, records: tuple[Record, ...], registry: Registry 
     return files
 
 
+def _cell(value) -> str:
+    """A CSV cell a spreadsheet shows as text: one starting like a formula gets a leading
+    apostrophe (OWASP's advice for CSV injection)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _csv(summaries: list[dict]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["port", "title", "protocols", "range", "status", "curated", "languages", "url"])
     for s in summaries:
-        writer.writerow([s["port"], s["title"], " ".join(s["protocols"]), s["range"], s["status"] or "",
-                         "yes" if s["curated"] else "no", " ".join(s["languages"]), s["url"]])
+        writer.writerow([_cell(v) for v in (s["port"], s["title"], " ".join(s["protocols"]), s["range"], s["status"] or "",
+                                            "yes" if s["curated"] else "no", " ".join(s["languages"]), s["url"])])
     return out.getvalue()
+
+
+# XML 1.0 allows no C0 control character but tab, newline and carriage return, no surrogate
+# and no U+FFFE/U+FFFF; the checker refuses them in records, the registry may still have them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    return escape(_NOT_XML.sub("\ufffd", text))
 
 
 def _feed(project: Project, records: tuple[Record, ...], dates: dict[str, tuple[str, str]]) -> str:
@@ -79,11 +96,11 @@ def _feed(project: Project, records: tuple[Record, ...], dates: dict[str, tuple[
     for when, record in dated:
         url = f"{site}ports/{record.port}/"
         lines += ["  <entry>",
-                  f"    <title>{escape(f'Port {record.port}: {record.text.title}')}</title>",
+                  f"    <title>{_xml(f'Port {record.port}: {record.text.title}')}</title>",
                   f"    <id>{escape(url)}</id>",
                   f"    <link href={quoteattr(url)}/>",
                   f"    <updated>{when}</updated>",
-                  f"    <summary>{escape(record.text.summary)}</summary>",
+                  f"    <summary>{_xml(record.text.summary)}</summary>",
                   "    <author><name>portpages contributors</name></author>",
                   "  </entry>"]
     lines.append("</feed>")

@@ -16,9 +16,9 @@ class _Parser(argparse.ArgumentParser):
         raise Failed([Problem("command line", 1, 1, "E900", f"{message}; run `portpages --help`")])
 
 
-def _report(problems, stream=sys.stderr) -> None:
+def _report(problems) -> None:
     for problem in problems:
-        print(problem, file=stream)
+        print(problem, file=sys.stderr)
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for problem in problems:
             print(problem.github())
@@ -41,7 +41,7 @@ def _registry(args):
 def _load(args, project, registry=None):
     from portpages.records import load_records
 
-    loaded = load_records(project.ports_dir, project.languages, registry or _registry(args), project.markdown)
+    loaded = load_records(project, registry or _registry(args))
     _report(loaded.problems)
     return loaded
 

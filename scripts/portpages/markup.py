@@ -15,6 +15,7 @@ rest of its page, and is refused.
 from __future__ import annotations
 
 import html
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -43,9 +44,10 @@ JOINERS = set("\u200c\u200d")  # needed to spell words in some scripts
 
 
 def bad_character(text: str, newlines: bool) -> tuple[int, str] | None:
-    """The first character a record may not contain, with its name, or None."""
+    """The first character a record may not contain, with its name, or None. With
+    `newlines`, line breaks and tabs (prose, code blocks) are allowed."""
     for i, ch in enumerate(text):
-        if ch == "\n" and newlines:
+        if ch in "\n\t" and newlines:
             continue
         category = unicodedata.category(ch)
         if ch in BIDI:
@@ -74,9 +76,13 @@ def shown(value: object, limit: int = 60) -> str:
     return "'" + "".join(out) + ("…" if len(text) > limit else "") + "'"
 
 
+_SPACES = re.compile(r"[ \t\n\r\f\v]+")
+
+
 def oneline(text: str) -> str:
-    """Inline prose (summary, notes) as the page places it: one line."""
-    return " ".join(text.split())
+    """Text as the page places it: one line. (Only ASCII white space: a no-break space is a
+    typographer's choice, as before a French colon.)"""
+    return _SPACES.sub(" ", text).strip()
 
 
 # ---- the site's Markdown ------------------------------------------------------------------
@@ -117,18 +123,20 @@ class Renderer:
 
     def __init__(self, config: Config):
         self.md = markdown.Markdown(extensions=list(config.extensions), extension_configs=config.configs)
-        footnote = self.md.inlinePatterns["footnote"]
-        self.footnotes = footnote.footnotes
-        self.citations = _Citations(r"\[\^([^\]]*)\]", self.footnotes)
-        self.md.inlinePatterns.register(self.citations, "footnote", 175)
         self.definitions: list[str] = []
-        original = self.footnotes.setFootnote
+        self.citations = _Citations(r"\[\^([^\]]*)\]", None)
+        if "footnote" not in self.md.inlinePatterns:
+            return  # a site without footnotes: nothing is a citation
+        footnotes = self.md.inlinePatterns["footnote"].footnotes
+        self.citations = _Citations(r"\[\^([^\]]*)\]", footnotes)
+        self.md.inlinePatterns.register(self.citations, "footnote", 175)
+        original = footnotes.setFootnote
 
         def set_footnote(id_, text):
             self.definitions.append(id_)
             original(id_, text)
 
-        self.footnotes.setFootnote = set_footnote
+        footnotes.setFootnote = set_footnote
 
     def convert(self, text: str) -> str:
         self.md.reset()
@@ -219,16 +227,20 @@ PAGE = Policy("page", {
     "table": {}, "thead": {}, "tbody": {}, "tr": {}, "th": _TABLE_ALIGN, "td": _TABLE_ALIGN,
 })
 
-# Where a finding most likely comes from in the Markdown source, to point at its column.
-_NEEDLES = {"img": "![", "h1": "#", "h2": "#", "h3": "#", "h4": "#", "h5": "#", "h6": "#", "blockquote": ">",
-            "table": "|", "hr": "---"}
+# Markdown that makes page structure: what to call it, and where in the source it most
+# likely is (to point at its column).
+_STRUCTURE = {
+    **{f"h{n}": ("a heading", "#") for n in range(1, 7)},
+    "blockquote": ("a block quote", ">"), "table": ("a table", "|"), "hr": ("a horizontal rule", "---"),
+    "ul": ("a list", None), "ol": ("a list", None), "pre": ("a code block", "```"), "div": ("a block", None),
+}
 
 
 @dataclass(frozen=True)
 class Finding:
     code: str
     message: str
-    needle: str | None = None
+    needle: str | tuple[str, ...] | None = None  # where in the source it most likely is
 
 
 def web_url_problem(url: str) -> str | None:
@@ -263,19 +275,20 @@ def _site_url_problem(url: str) -> str | None:
 
 
 def _attribute_findings(node: LexborNode, allowed: dict, where: str) -> Iterator[Finding]:
-    for name, value in node.attributes.items():
+    # Event handlers first: the one finding reported for an element should be the worst.
+    for name, value in sorted(node.attributes.items(), key=lambda item: not item[0].startswith("on")):
         value = value or ""
         rule = allowed.get(name)
         if rule == "url":
             why = _site_url_problem(value)
             if why:
-                yield Finding("E502", f"link target {shown(value)} {why}", value or None)
+                yield Finding("E502", f"link target {shown(value)} {why}", (value, "](", "<") if value else ("](", "<"))
         elif rule is None or not rule(value):
             if name.startswith("on"):
-                yield Finding("E503", f"event handler attribute {shown(name)} is not allowed", name)
+                yield Finding("E503", f"event handler attribute {shown(name)} is not allowed", (name + "=", name))
             else:
                 yield Finding("E504", f"attribute {shown(name)}={shown(value, 30)} on <{node.tag}> is not allowed in {where}; "
-                              "remove the attribute list { ... }, link title or HTML that sets it", "{")
+                              "remove the attribute list { ... }, link title or HTML that sets it", (name + "=", "{", name))
 
 
 def _children(node: LexborNode) -> list[LexborNode]:
@@ -294,12 +307,18 @@ def check_tree(nodes: list[LexborNode], policy: Policy) -> Iterator[Finding]:
             yield Finding("E503", "an HTML comment is not allowed; it can hide the rest of the page", "<!--")
             continue
         allowed = policy.elements.get(tag)
+        classes = (node.attributes.get("class") or "").split() if tag == "div" else []
+        if ("admonition" in classes or "tabbed-set" in classes) and not (allowed and allowed["class"](node.attributes["class"])):
+            what, marker = ("an admonition", ("!!!", "???")) if "admonition" in classes else ("tabs", ("===",))
+            yield Finding("E504", f"{what} ({marker[0]}) is not allowed in {policy.name}; write plain paragraphs", marker)
+            continue
         if allowed is None:
             if tag == "img":
-                yield Finding("E503", "images are not allowed: a reader's browser would load them from another site", "![")
-            elif tag in _NEEDLES or tag in ("div", "details", "input", "label"):
-                yield Finding("E504", f"Markdown that makes a <{tag}> is not allowed in {policy.name}; write plain paragraphs",
-                              _NEEDLES.get(tag))
+                yield Finding("E503", "images are not allowed: a reader's browser would load them from another site", ("<img", "!["))
+            elif tag in _STRUCTURE:
+                what, marker = _STRUCTURE[tag]
+                where = "a one-paragraph field" if policy.inline_only else policy.name
+                yield Finding("E504", f"{what} is not allowed in {where}; write plain text", (f"<{tag}", marker) if marker else f"<{tag}")
             else:
                 yield Finding("E503", f"HTML element <{tag}> is not allowed; write plain text or put code in `backticks`", f"<{tag}")
             continue
@@ -356,11 +375,9 @@ def check_field(text: str, policy: Policy, config: Config, keys: tuple[str, ...]
                                 "would swallow the rest of the page); close it"))
         return Checked(tuple(findings), tuple(r.citations.asked))
     nodes.pop()
-    if policy.inline_only and (len(nodes) > 1 or (nodes and nodes[0].tag != "p")):
-        findings.append(Finding("E504", f"this field is one paragraph of text; <{nodes[0].tag}> (a list, heading or block) is not allowed here",
-                                _NEEDLES.get(nodes[0].tag)))
-    else:
-        findings.extend(check_tree(nodes, policy))
+    findings.extend(check_tree(nodes, policy))
+    if policy.inline_only and not findings and len(nodes) > 1:
+        findings.append(Finding("E504", "this field is one paragraph of text; write it without blocks"))
     return Checked(tuple(findings), tuple(r.citations.asked))
 
 

@@ -14,6 +14,7 @@ import jsonschema
 from portpages import markup, rules
 from portpages.model import Record, Related, Section, Service, Source, Text, Translation, Use
 from portpages.problems import Failed, Problem
+from portpages.project import Project
 from portpages.yamlsource import KEY, Document, load
 
 # ASCII digits without leading zeros, matched whole: "٢٢.yaml", "0022.yaml" or a name
@@ -46,9 +47,9 @@ def _files(ports_dir: Path) -> list[Path]:
         raise Failed([Problem(shown, 1, 1, "E006", f"cannot list {shown}/: {exc.strerror}")]) from None
 
 
-def load_records(ports_dir: Path, languages: tuple[str, ...], registry=None,
-                 markdown: markup.Config = markup.Config(markup.MKDOCS_BUILTINS)) -> Loaded:
+def load_records(project: Project, registry=None) -> Loaded:
     """Read, check and convert every record and overlay. Raises Failed listing every error."""
+    ports_dir, languages = project.ports_dir, project.languages
     problems: list[Problem] = []
     english: dict[int, Document] = {}
     overlays: list[tuple[Document, str]] = []
@@ -83,7 +84,7 @@ def load_records(ports_dir: Path, languages: tuple[str, ...], registry=None,
             english[int(match.group(1))] = doc
 
     # A broken record is reported once, in its own file: rules elsewhere still see it exists.
-    ctx = rules.Context(frozenset(present), languages, english, registry, markdown)
+    ctx = rules.Context(frozenset(present), languages, english, registry, project.markdown)
     for doc in english.values():
         problems.extend(rules.run(doc, ctx, "record"))
     for doc, _ in overlays:

@@ -25,7 +25,7 @@ class Context:
     languages: tuple[str, ...]  # every configured language, default first
     records: dict = field(default_factory=dict)  # port -> Document of each English record that loaded
     registry: object | None = None  # registry.Registry when a registry file is given
-    markdown: markup.Config = markup.Config(markup.MKDOCS_BUILTINS)  # the site's Markdown, to render text as pages do
+    markdown: markup.Config | None = None  # the site's Markdown, to render text as pages do
     rendered: dict = field(default_factory=dict)  # (path, kind) -> each Markdown field, checked once
 
 
@@ -362,7 +362,7 @@ declare("E950", "build-failed", "mkdocs build --strict failed; the previous site
 declare("E960", "search-index", "The build wrote no search/search_index.json to split per language (and, offline, to search from file://).", "Keep the search plugin in mkdocs.yml's plugins.", kind="command")
 declare("E963", "page-markup", "A generated page renders to HTML outside the page allowlist (the build-time twin of E502-E504, for what no single field shows).", "Read the message; fix the record whose page it names.", kind="command")
 declare("E964", "page-scan", "A built page lacks the Content-Security-Policy or has an inline script the theme did not write, an inline event handler, a javascript: or data: URL, or a frame.", "Fix the template or override that wrote it (overrides/, scripts/portpages/templates/).", kind="command")
-declare("E970", "cannot-write", "An output folder or file cannot be written (permissions, a full disk, a file where a folder belongs).", "Make docs/, site/, .cache/ and the project folder writable, then run again; the last good output was kept.", kind="command")
+declare("E970", "cannot-write", "An output folder or file cannot be written (permissions, a full disk, a file where a folder belongs).", "Make docs/, site/, .cache/ and the project folder writable, then run the command once more; the last good output was kept.", kind="command")
 declare("E961", "offline-external-resource", "A file of the offline site loads something from outside the site (another host, or a path from the disk's root).", "Vendor the file under docs/assets/vendor/ and point to it with a relative path.", kind="command")
 declare("E962", "offline-external-feature", "A page uses a Material feature that loads from the internet (Mermaid diagrams, repo_url).", "Drop the feature from the page or from mkdocs.yml (the message says which).", kind="command")
 declare("E812", "registry-download", "The registry could not be downloaded.", "Work offline with a copy: REGISTRY=path/to/service-names-port-numbers.csv.", kind="command")

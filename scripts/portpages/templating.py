@@ -38,12 +38,12 @@ def environment(config: markup.Config) -> jinja2.Environment:
     env.filters.update(
         fill=lambda template, **values: template.format(**values),
         protocols=lambda protocols: ", ".join(p.upper() for p in protocols),
-        md_text=lambda text: markup.md_text(" ".join(str(text).split()), escapable),
+        md_text=lambda text: markup.md_text(markup.oneline(str(text)), escapable),
         md_url=markup.md_url,
-        html_text=lambda text: html.escape(" ".join(str(text).split()), quote=True),
+        html_text=lambda text: html.escape(markup.oneline(str(text)), quote=True),
         inline=markup.oneline,
         cell=lambda text: " ".join(text.split()).replace("|", "\\|"),  # trusted Markdown in a table cell
-        code=lambda name: "`" + " ".join(str(name).replace("`", "'").split()) + "`",
+        code=lambda name: "`" + markup.oneline(str(name).replace("`", "'")) + "`",
         yaml_scalar=_yaml_scalar,
     )
     return env

@@ -39,15 +39,17 @@ class Document:
             at = at[:-1]
         return self.marks.get(at, (1, 1))
 
-    def problem(self, at: tuple, code: str, message: str, needle: str | None = None) -> Problem:
-        """A problem at node `at`; with `needle`, at that text inside the node when found there."""
+    def problem(self, at: tuple, code: str, message: str, needle: str | tuple[str, ...] | None = None) -> Problem:
+        """A problem at node `at`; with `needle` (or the first of several found), at that text inside the node."""
         line, col = self.where(at)
         if needle and at in self.spans:
             start, end = self.spans[at]
-            found = self.text.find(needle, start, end)
-            if found >= 0:
-                line = self.text.count("\n", 0, found) + 1
-                col = found - (self.text.rfind("\n", 0, found) + 1) + 1
+            for candidate in (needle,) if isinstance(needle, str) else needle:
+                found = self.text.find(candidate, start, end)
+                if found >= 0:
+                    line = self.text.count("\n", 0, found) + 1
+                    col = found - (self.text.rfind("\n", 0, found) + 1) + 1
+                    break
         return Problem(self.path, line, col, code, message)
 
 
@@ -202,6 +204,10 @@ def parse(text: str, shown: str) -> Document:
         if exc.context:
             what = f"{exc.context}, {what}"
         raise Failed([Problem(shown, line, col, "E001", f"YAML syntax: {what}; fix the indentation or quoting here")]) from None
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        raise Failed([Problem(shown, line, col, "E001", f"YAML does not allow the character U+{exc.character:04X} here; delete it")]) from None
     except yaml.YAMLError as exc:
         raise Failed([Problem(shown, 1, 1, "E001", f"YAML syntax: {exc}")]) from None
     return Document(shown, data, marks, spans, text)
