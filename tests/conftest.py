@@ -60,7 +60,7 @@ class Project:
 
 def make_project(dest: Path, ports: Path | None = FIXTURES / "ports") -> Project:
     """The project's site configuration with the given records (fixtures by default)."""
-    for name in ("mkdocs.yml",):
+    for name in ("mkdocs.yml", "mkdocs.offline.yml"):
         shutil.copy(ROOT / name, dest / name)
     shutil.copytree(ROOT / "overrides", dest / "overrides")
     shutil.copytree(ROOT / "docs", dest / "docs", ignore=shutil.ignore_patterns("ports", "ranges", "reference", "index*.md"))
@@ -129,3 +129,4 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
