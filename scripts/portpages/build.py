@@ -18,7 +18,8 @@ from portpages.searchindex import split_search_index
 
 
 def build_site(root: Path, output: Path, config_file: str = "mkdocs.yml", languages: tuple[str, ...] = ("en",),
-               offline: bool = False, announce: bool = True) -> int:
+               offline: bool = False) -> str:
+    """Build into `output`; returns it as the reader should see it named."""
     output = output if output.is_absolute() else root / output
     shown = output.relative_to(root).as_posix() if output.is_relative_to(root) else output.as_posix()
     try:
@@ -41,8 +42,8 @@ def build_site(root: Path, output: Path, config_file: str = "mkdocs.yml", langua
             found = _page_problems(problems_file)
             if found:
                 raise Failed(found + [Problem(config_file, 1, 1, "E950", f"the build stopped on the problems above; {shown}/ was left as it was")])
-            sys.stderr.write(result.stdout + result.stderr)
-            raise Failed([Problem(config_file, 1, 1, "E950", f"mkdocs build failed (output above); {shown}/ was left as it was")])
+            raise Failed([Problem(config_file, 1, 1, "E950", f"mkdocs build failed (output above); {shown}/ was left as it was")],
+                         detail=result.stdout + result.stderr)
         split_search_index(staging, languages, offline)
         swap_into(staging, output)
     except OSError as exc:
@@ -50,9 +51,7 @@ def build_site(root: Path, output: Path, config_file: str = "mkdocs.yml", langua
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         Path(problems_file).unlink(missing_ok=True)
-    if announce:
-        print(f"site built in {shown}/", file=sys.stderr)
-    return 0
+    return shown
 
 
 def _page_problems(path: str) -> list[Problem]:

@@ -24,33 +24,30 @@ def _report(problems) -> None:
             print(problem.github())
 
 
-def _project(args):
-    from portpages.project import open_project
-
-    return open_project(Path(args.root).resolve())
+def _registry_path(args) -> Path | None:
+    return Path(args.registry) if getattr(args, "registry", None) else None
 
 
-def _registry(args):
-    if not getattr(args, "registry", None):
-        return None
-    from portpages.registry import read_registry
+def _inputs(args):
+    from portpages import pipeline
 
-    return read_registry(Path(args.registry))
+    return pipeline.load(Path(args.root).resolve(), _registry_path(args))
 
 
-def _load(args, project, registry=None):
-    from portpages.records import load_records
+def _checked(args):
+    """The loaded and checked records, their warnings printed."""
+    from portpages import pipeline
 
-    loaded = load_records(project, registry or _registry(args))
+    inputs = _inputs(args)
+    loaded = pipeline.check(inputs)
     _report(loaded.problems)
-    return loaded
+    return inputs, loaded
 
 
 def cmd_check(args) -> int:
     from portpages.fmt import relayout
 
-    project = _project(args)
-    loaded = _load(args, project)
+    _, loaded = _checked(args)
     layout = [problem for _, _, problem in relayout(loaded.documents)]
     if layout:
         raise Failed(layout)
@@ -60,50 +57,39 @@ def cmd_check(args) -> int:
 
 
 def cmd_generate(args) -> int:
-    from portpages.cache import Cache, inputs_key
-    from portpages.history import record_dates
-    from portpages.render import render_site
-    from portpages.write import write_generated
+    from portpages import pipeline
 
-    project = _project(args)
-    cache = Cache(project.root)
-    key = inputs_key(project.root, Path(args.registry) if args.registry else None, extra=project.site_url)
-    last = cache.fresh(key)
-    if last is not None:
-        _report([Problem(*w) for w in last["warnings"]])
-        count = len(last["pages"])
-        print(f"{count} pages: 0 written, 0 removed, {count} unchanged (inputs unchanged)", file=sys.stderr)
-        return 0
-    registry = _registry(args)
-    loaded = _load(args, project, registry)
-    files = render_site(project, loaded.records, registry, record_dates(project.root))
-    written, removed = write_generated(project.docs_dir, files)
-    cache.save(key, list(files), list(loaded.problems))
-    print(f"{len(files)} pages: {written} written, {removed} removed, {len(files) - written} unchanged", file=sys.stderr)
+    done = pipeline.generate(Path(args.root).resolve(), _registry_path(args))
+    _report(done.warnings)
+    unchanged = done.pages - done.written
+    print(f"{done.pages} pages: {done.written} written, {done.removed} removed, {unchanged} unchanged"
+          + (" (inputs unchanged)" if done.cached else ""), file=sys.stderr)
     return 0
 
 
 def cmd_site(args) -> int:
-    from portpages.build import build_site
+    from portpages import pipeline
 
     cmd_generate(args)
-    return build_site(Path(args.root).resolve(), Path(args.output), languages=_project(args).languages)
+    shown = pipeline.build(Path(args.root).resolve(), Path(args.output))
+    print(f"site built in {shown}/", file=sys.stderr)
+    return 0
 
 
 def cmd_offline(args) -> int:
-    from portpages.offline import build_offline
+    from portpages import pipeline
 
-    project = _project(args)
     cmd_generate(args)
-    return build_offline(project.root, project.languages, Path(args.output), Path(args.dist))
+    print(pipeline.build(Path(args.root).resolve(), Path(args.output), offline=True, dist=Path(args.dist)), file=sys.stderr)
+    return 0
 
 
 def cmd_fmt(args) -> int:
     from portpages.fmt import relayout
     from portpages.write import write_atomic
 
-    project = _project(args)
-    loaded = _load(args, project)
+    inputs, loaded = _checked(args)
+    project = inputs.project
     changes = relayout(loaded.documents)  # every file is checked before any is written
     if args.check and changes:
         raise Failed([problem for _, _, problem in changes])
@@ -117,17 +103,12 @@ def cmd_new(args) -> int:
     from portpages.scaffold import new_record
     from portpages.write import write_atomic
 
-    project = _project(args)
-    path = project.ports_dir / f"{args.port}.yaml"
+    inputs = _inputs(args)
+    path = inputs.project.ports_dir / f"{args.port}.yaml"
     shown = f"ports/{args.port}.yaml"
     if path.exists():
         raise Failed([Problem(shown, 1, 1, "E910", f"port {args.port} already has a record; edit {shown} instead")])
-    registry = None
-    if args.registry:
-        from portpages.registry import read_registry
-
-        registry = read_registry(Path(args.registry))
-    write_atomic(path, new_record(args.port, registry).encode("utf-8"))
+    write_atomic(path, new_record(args.port, inputs.registry).encode("utf-8"))
     print(f"wrote {shown}: replace every TODO, then run `make check`", file=sys.stderr)
     return 0
 
@@ -135,9 +116,8 @@ def cmd_new(args) -> int:
 def cmd_translations(args) -> int:
     from portpages.render import translation_status
 
-    project = _project(args)
-    loaded = _load(args, project)
-    for row in translation_status(project, loaded.records):
+    inputs, loaded = _checked(args)
+    for row in translation_status(inputs.project, loaded.records):
         counts = ", ".join(f"{len(row[k])} {k}" for k in ("translated", "stale", "missing"))
         print(f"{row['lang']} ({row['name']}): {counts}")
         for key in ("stale", "missing"):
@@ -150,10 +130,11 @@ def cmd_translate(args) -> int:
     from portpages.scaffold import new_overlay
     from portpages.write import write_atomic
 
-    project = _project(args)
+    inputs = _inputs(args)
+    project = inputs.project
     if args.language not in project.languages[1:]:
         raise Failed([Problem("command line", 1, 1, "E900", f"language '{args.language}' is not built; choose from {', '.join(project.languages[1:])}")])
-    loaded = _load(args, project)
+    _, loaded = _checked(args)
     record = next((r for r in loaded.records if r.port == args.port), None)
     shown = f"ports/{args.port}.{args.language}.yaml"
     if record is None:
@@ -211,7 +192,7 @@ def cmd_serve(args) -> int:
     import subprocess
     import time
 
-    project = _project(args)
+    project = _inputs(args).project
     cmd_generate(args)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PORTPAGES_PREVIEW": "1"}
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", args.dev_addr], cwd=project.root, env=env)
@@ -238,8 +219,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_fingerprint(args) -> int:
-    project = _project(args)
-    loaded = _load(args, project)
+    _, loaded = _checked(args)
     record = next((r for r in loaded.records if r.port == args.port), None)
     if record is None:
         raise Failed([Problem(f"ports/{args.port}.yaml", 1, 1, "E702", f"no record for port {args.port}; write ports/{args.port}.yaml first")])
@@ -304,6 +284,8 @@ def main(argv: list[str] | None = None) -> int:
         args = parser().parse_args(argv)
         return args.func(args)
     except Failed as failed:
+        if failed.detail:
+            sys.stderr.write(failed.detail)
         _report(failed.problems)
         errors = sum(p.is_error for p in failed.problems)
         print(f"{errors} error(s); nothing was written", file=sys.stderr)

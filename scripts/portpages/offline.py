@@ -35,7 +35,8 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # earliest date a zip can hold; any fixed dat
 LEFT_OUT = ("404.html", "sitemap.xml", "sitemap.xml.gz")
 
 
-def build_offline(root: Path, languages: tuple[str, ...], output: Path, dist: Path) -> int:
+def build_offline(root: Path, languages: tuple[str, ...], output: Path, dist: Path) -> str:
+    """Build the offline site and its zip; returns what was made, in one line."""
     output = output if output.is_absolute() else root / output
     dist = dist if dist.is_absolute() else root / dist
     try:
@@ -45,7 +46,7 @@ def build_offline(root: Path, languages: tuple[str, ...], output: Path, dist: Pa
         raise Failed([Problem(where, 1, 1, "E970", f"cannot write {where}: {exc.strerror}; {_shown(output, root)}/ and {_shown(dist, root)}/ were left as they were")]) from None
 
 
-def _build_offline(root: Path, languages: tuple[str, ...], output: Path, dist: Path) -> int:
+def _build_offline(root: Path, languages: tuple[str, ...], output: Path, dist: Path) -> str:
     output.parent.mkdir(parents=True, exist_ok=True)
     dist.mkdir(parents=True, exist_ok=True)
     # Next to the output, so that putting the new site in place is a rename.
@@ -57,7 +58,7 @@ def _build_offline(root: Path, languages: tuple[str, ...], output: Path, dist: P
         # offline=True: each language's search index also as search_index.js, the form
         # Material's search loads from file:// (it cannot fetch JSON there). No "site built
         # in" line: that folder is this run's scratch space.
-        build_site(root, site, config_file=CONFIG, languages=languages, offline=True, announce=False)
+        build_site(root, site, config_file=CONFIG, languages=languages, offline=True)
         finish(site)
         problems = scan_site(site, _shown(output, root))
         if problems:
@@ -72,8 +73,7 @@ def _build_offline(root: Path, languages: tuple[str, ...], output: Path, dist: P
         shutil.rmtree(work, ignore_errors=True)
         for path in staged:
             path.unlink(missing_ok=True)
-    print(f"offline site in {_shown(output, root)}/; {_shown(archive, root)} ({archive.stat().st_size // 1024} KB, sha256 {digest[:12]}…)", file=sys.stderr)
-    return 0
+    return f"offline site in {_shown(output, root)}/; {_shown(archive, root)} ({archive.stat().st_size // 1024} KB, sha256 {digest[:12]}…)"
 
 
 def finish(site: Path) -> None:

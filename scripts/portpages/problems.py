@@ -42,6 +42,7 @@ class Problem:
 class Failed(Exception):
     """Raised by any stage that found problems it cannot go past."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], detail: str = ""):
         super().__init__(f"{len(problems)} problem(s)")
         self.problems = sorted(problems)
+        self.detail = detail  # another tool's own output that the problems refer to ("output above")

@@ -1,0 +1,90 @@
+"""The build, top to bottom: load, check, render, write, build.
+
+Each step takes and returns plain values; none of them prints. The command line (cli.py)
+picks the steps a command needs and prints what they return. A new stage (parallel
+languages, incremental builds) goes here, between the two steps it sits between.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from portpages.problems import Problem
+from portpages.project import Project, open_project
+from portpages.records import Loaded, load_records
+from portpages.registry import Registry, read_registry
+
+
+@dataclass(frozen=True)
+class Inputs:
+    project: Project
+    registry: Registry | None
+    registry_path: Path | None
+
+
+@dataclass(frozen=True)
+class Generated:
+    pages: int
+    written: int
+    removed: int
+    warnings: tuple[Problem, ...] = field(default=())
+    cached: bool = False  # nothing was read: the inputs are the last run's
+
+
+def load(root: Path, registry_path: Path | None = None) -> Inputs:
+    """mkdocs.yml's settings and the registry, if one is given."""
+    project = open_project(root)
+    return Inputs(project, read_registry(registry_path) if registry_path else None, registry_path)
+
+
+def check(inputs: Inputs) -> Loaded:
+    """Every record and translation, checked; Failed lists every error."""
+    return load_records(inputs.project, inputs.registry)
+
+
+def render(inputs: Inputs, loaded: Loaded) -> dict[str, str]:
+    """Every generated page, keyed by its path under docs/ (nothing is written)."""
+    from portpages.history import record_dates
+    from portpages.render import render_site
+
+    return render_site(inputs.project, loaded.records, inputs.registry, record_dates(inputs.project.root))
+
+
+def write(inputs: Inputs, files: dict[str, str]) -> tuple[int, int]:
+    """Changed pages into docs/, gone ones removed: (written, removed)."""
+    from portpages.write import write_generated
+
+    return write_generated(inputs.project.docs_dir, files)
+
+
+def generate(root: Path, registry_path: Path | None = None) -> Generated:
+    """Load, check, render and write, or nothing at all when no input changed since last time."""
+    from portpages.cache import Cache, inputs_key
+
+    project = open_project(root)
+    cache = Cache(project.root)
+    key = inputs_key(project.root, registry_path, extra=project.site_url)
+    last = cache.fresh(key)
+    if last is not None:
+        count = len(last["pages"])
+        return Generated(count, 0, 0, tuple(Problem(*w) for w in last["warnings"]), cached=True)
+    inputs = load(root, registry_path)
+    loaded = check(inputs)
+    files = render(inputs, loaded)
+    written, removed = write(inputs, files)
+    cache.save(key, list(files), list(loaded.problems))
+    return Generated(len(files), written, removed, loaded.problems)
+
+
+def build(root: Path, output: Path, offline: bool = False, dist: Path | None = None) -> str:
+    """MkDocs over docs/ into a fresh folder, swapped in for `output` only when all went well.
+    Returns what was built, to tell the reader."""
+    project = open_project(root)
+    if offline:
+        from portpages.offline import build_offline
+
+        return build_offline(project.root, project.languages, output, dist or project.root / "dist")
+    from portpages.build import build_site
+
+    return build_site(project.root, output, languages=project.languages)
