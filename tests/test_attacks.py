@@ -132,7 +132,7 @@ ATTACKS = [
     A("unclosed-fence", "body", '"Text.\\n\\n```\\n<script>alert(1)</script>"', "E503", "<script"),
     A("unclosed-fence-in-list", "body", '"- item\\n\\n    ```\\n    <script>alert(1)</script>"', "E503", "<script"),
     A("undefined-citation", "body", '"Text [^nokey]."', "E301", "[^nokey]"),
-    A("bracket-bomb", "body", '"' + "[" * 70 + '"', "E507"),
+    A("bracket-bomb", "body", '"' + "[" * 40 + '"', "E507"),
     A("body-too-long", "body", '"' + "x" * 4001 + '"', "E104"),
     # One-paragraph fields.
     A("summary-img", "summary", '"A summary <img src=x onerror=alert(1)>"', "E503", "<img"),

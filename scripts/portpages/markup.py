@@ -356,7 +356,11 @@ def check_field(text: str, policy: Policy, config: Config, keys: tuple[str, ...]
     try:
         out = r.convert(f"{source}\n\n{SENTINEL}\n\n{definitions}")
     except RecursionError:
+        renderer.cache_clear()  # a render that failed half-way leaves its instance's state broken
         return Checked((Finding("E507", "this text is nested too deeply to render; write plain paragraphs"),), ())
+    except Exception as exc:  # noqa: BLE001  Python-Markdown's own bugs: the build would crash on it too
+        renderer.cache_clear()
+        return Checked((Finding("E507", f"Markdown fails on this text ({type(exc).__name__}); simplify it"),), ())
     nodes = [n for n in _top(out + END) if not (n.tag == "-text" and not n.text().strip())]
     findings: list[Finding] = []
     if len(r.definitions) > len(defined):
