@@ -89,7 +89,36 @@ def measure(root: Path, registry_csv: Path | None, size: int | None) -> dict:
         }
 
 
+def _hostile_record() -> str:
+    """A record near the 64 KiB limit whose every body is the costliest text the checker
+    lets through to Python-Markdown: as many unclosed '[' as allowed, then code spans."""
+    import json
+
+    from portpages.rules import MAX_BRACKETS
+
+    body = json.dumps("[" * MAX_BRACKETS + "`a" * 1980)
+    sections = "".join(f"  - id: s{i}\n    heading: Heading {i}\n    body: {body}\n" for i in range(15))
+    return ("port: 22\nprotocols: [tcp]\ntitle: A costly record\nsummary: A summary long enough [^rfc].\n"
+            f"sections:\n{sections}sources:\n  - key: rfc\n    title: RFC 4251\n"
+            "    url: https://www.rfc-editor.org/rfc/rfc4251\n    publisher: IETF\n    primary: true\n")
+
+
+def check_cost(root: Path) -> str:
+    """Seconds `portpages check` takes, start-up included, over a hostile 64 KiB record."""
+    with tempfile.TemporaryDirectory(prefix="portpages-bench-") as scratch:
+        work = Path(scratch)
+        _project_copy(root, work)
+        record = _hostile_record()
+        shutil.rmtree(work / "ports")  # that record alone: what one contributor's file costs
+        (work / "ports").mkdir()
+        (work / "ports" / "22.yaml").write_text(record, encoding="utf-8")
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "portpages", "check"], cwd=work, capture_output=True)
+        return f"{len(record.encode()) // 1024} KiB hostile record: `portpages check` took {time.perf_counter() - start:.2f} s"
+
+
 def main(root: Path, registry_csv: Path | None, sizes: list[int | None]) -> int:
+    print(check_cost(root), end="\n\n", flush=True)
     print(" | ".join(COLUMNS))
     print(" | ".join("---" for _ in COLUMNS))
     runs = [(None, None)] + [(registry_csv, s) for s in sizes] if registry_csv else [(None, None)]

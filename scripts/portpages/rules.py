@@ -26,7 +26,7 @@ class Context:
     records: dict = field(default_factory=dict)  # port -> Document of each English record that loaded
     registry: object | None = None  # registry.Registry when a registry file is given
     markdown: markup.Config | None = None  # the site's Markdown, to render text as pages do
-    rendered: dict = field(default_factory=dict)  # (path, kind) -> each Markdown field, checked once
+    rendered: dict = field(default_factory=dict)  # path -> each Markdown field of that file, checked once
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Rule:
     means: str
     fix: str
     kind: str  # what it applies to: "file", "record", "overlay" ("record+overlay": both), "registry", "command"
-    check: Callable[..., Iterator[Problem]] | None = None  # (doc, ctx) or, taking `kind`, (doc, ctx, kind)
+    check: Callable[[Document, Context], Iterator[Problem]] | None = None
 
 
 RULES: dict[str, Rule] = {}
@@ -86,9 +86,14 @@ def _strings(data, at: tuple = ()) -> Iterator[tuple[tuple, str]]:
         yield at, data
 
 
-def _prose(doc: Document, kind: str) -> Iterator[tuple[tuple, str, markup.Policy]]:
+def _kind(doc: Document) -> str:
+    """ "record" for ports/22.yaml, "overlay" for a translation such as ports/22.fr.yaml."""
+    return "overlay" if doc.path.rsplit("/", 1)[-1].count(".") == 2 else "record"
+
+
+def _prose(doc: Document) -> Iterator[tuple[tuple, str, markup.Policy]]:
     """Every Markdown field of a record or overlay, with how the page renders it."""
-    data = doc.data
+    data, kind = doc.data, _kind(doc)
     if isinstance(data.get("summary"), str):
         yield ("summary",), data["summary"], markup.INLINE
     for i, note in enumerate(data.get("security") or ()):
@@ -108,9 +113,9 @@ def _prose(doc: Document, kind: str) -> Iterator[tuple[tuple, str, markup.Policy
                 yield (name, key), note, markup.INLINE
 
 
-def _plain(doc: Document, kind: str) -> Iterator[tuple[tuple, str]]:
+def _plain(doc: Document) -> Iterator[tuple[tuple, str]]:
     """Every plain-text field: shown literally, on one line."""
-    data = doc.data
+    data, kind = doc.data, _kind(doc)
     if "title" in data:
         yield ("title",), data["title"]
     if kind == "record":
@@ -133,15 +138,15 @@ MAX_BRACKETS = 32  # in one field
 MAX_RECORD_BRACKETS = 96  # in all of a file's Markdown fields
 
 
-def rendered(doc: Document, ctx: Context, kind: str) -> list[tuple[tuple, str, markup.Checked]]:
+def rendered(doc: Document, ctx: Context) -> list[tuple[tuple, str, markup.Checked]]:
     """Each Markdown field as the site renders it, checked; rendered once per document."""
-    key = (doc.path, kind)
+    key = doc.path
     if key not in ctx.rendered:
         english = _english(doc, ctx)
         keys = tuple(s["key"] for s in english.data.get("sources", [])) if english else ()
         out = []
         total = 0
-        for at, text, policy in _prose(doc, kind):
+        for at, text, policy in _prose(doc):
             total += text.count("[")
             if text.count("[") > MAX_BRACKETS:
                 found = markup.Checked((markup.Finding("E507", f"more than {MAX_BRACKETS} '[' in one field; "
@@ -157,9 +162,9 @@ def rendered(doc: Document, ctx: Context, kind: str) -> list[tuple[tuple, str, m
 
 
 def _markup_rule(code: str):
-    def check(doc: Document, ctx: Context, kind: str):
+    def check(doc: Document, ctx: Context):
         seen = set()
-        for at, _, found in rendered(doc, ctx, kind):
+        for at, _, found in rendered(doc, ctx):
             for finding in found.findings:
                 if finding.code == code and (at, finding.message) not in seen:
                     seen.add((at, finding.message))
@@ -187,8 +192,7 @@ def citations_defined(doc: Document, ctx: Context):
     if english is None:
         return
     keys = {s["key"] for s in english.data.get("sources", [])}
-    kind = "record" if doc is english else "overlay"
-    for at, _, found in rendered(doc, ctx, kind):
+    for at, _, found in rendered(doc, ctx):
         for key in dict.fromkeys(found.citations):
             if key not in keys:
                 yield doc.problem(at, "E301", f"citation [^{markup.shown(key)[1:-1]}] has no source with that key; add it under sources or fix the key",
@@ -197,7 +201,7 @@ def citations_defined(doc: Document, ctx: Context):
 
 @rule("W302", "unused-source", "A source is listed but never cited.", "Cite it as [^key] where it supports a claim, or remove it.")
 def sources_cited(doc: Document, ctx: Context):
-    cited = {key for _, _, found in rendered(doc, ctx, "record") for key in found.citations}
+    cited = {key for _, _, found in rendered(doc, ctx) for key in found.citations}
     for i, source in enumerate(doc.data["sources"]):
         if source["key"] not in cited:
             yield doc.problem(("sources", i, "key"), "W302", f"source '{source['key']}' is never cited; cite it as [^{source['key']}] or remove it")
@@ -270,8 +274,8 @@ RULES["E504"] = Rule("E504", "text-structure", "Text renders to structure that b
 
 @rule("E505", "plain-text", "A plain-text field (title, heading, use name, source title or publisher) has a line break; it is shown on one line.",
       "Write it on one line.", kind="record+overlay")
-def plain_text_one_line(doc: Document, ctx: Context, kind: str = "record"):
-    for at, text in _plain(doc, kind):
+def plain_text_one_line(doc: Document, ctx: Context):
+    for at, text in _plain(doc):
         if "\n" in text or "\r" in text:
             yield doc.problem(at, "E505", "this field is plain text on one line; remove the line break")
 
@@ -440,6 +444,5 @@ def run(doc: Document, ctx: Context, kind: str) -> list[Problem]:
     problems = []
     for r in RULES.values():
         if r.check and kind in r.kind.split("+"):
-            takes_kind = "kind" in r.check.__code__.co_varnames[: r.check.__code__.co_argcount]
-            problems.extend(r.check(doc, ctx, kind) if takes_kind else r.check(doc, ctx))
+            problems.extend(r.check(doc, ctx))
     return sorted(set(problems))
