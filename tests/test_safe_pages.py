@@ -118,6 +118,28 @@ def test_every_page_of_both_builds_carries_the_policy(edge_site):
             assert "object-src 'none'" in content and "img-src 'self' data:" in content
 
 
+def test_the_build_refuses_a_page_the_checker_never_saw(project):
+    # A hand-written page is not a record, so only the build-time check stands between it and readers.
+    (project.root / "docs" / "notes.md").write_text("# Notes\n\n<img src=x onerror=alert(1)>\n\n<!-- hidden -->\n")
+    run = project.run("site")
+    assert run.code == 1 and "Traceback" not in run.err
+    assert "docs/notes.md:1:1: E963 the rendered page has what a page may not: images are not allowed" in run.err
+    assert "docs/notes.md:1:1: E963 the rendered page has what a page may not: an HTML comment is not allowed" in run.err
+    assert not (project.root / "site").exists()
+
+
+def test_the_build_refuses_a_template_that_adds_script(project):
+    main = project.root / "overrides" / "main.html"
+    # A script that prints a page's value differs on every page, so no hash can allow it.
+    main.write_text(main.read_text() + '{% block footer %}<script>var t = {{ base_url | tojson }}</script>'
+                    '<a href="javascript:x">x</a><script src="https://cdn.example/x.js"></script>{% endblock %}\n')
+    run = project.run("site")
+    assert run.code == 1 and "Traceback" not in run.err
+    for what in ("an inline script the theme's templates do not have", "javascript: URL in href= on <a>",
+                 "a script from outside the site"):
+        assert f"E964 the built page has {what}" in run.err, what
+
+
 # --- in the browser -----------------------------------------------------------------------
 
 _WATCH = """

@@ -104,6 +104,8 @@ def scan_page(html: str, allowed: frozenset[str], preview: bool = False) -> Iter
             yield Violation(f"<{tag}> element")
         elif tag == "meta" and (attributes.get("http-equiv") or "").lower() == "refresh":
             yield Violation("<meta http-equiv=refresh>")
+        elif tag == "script" and "src" in attributes and (_scheme(attributes["src"] or "") or (attributes["src"] or "").startswith("//")):
+            yield Violation(f"a script from outside the site: {attributes['src'][:80]!r}")
         elif tag == "script" and "src" not in attributes and (attributes.get("type") or "text/javascript") in (
                 "text/javascript", "module", "application/javascript"):
             if not preview and script_hash(node.text(deep=True)) not in allowed:
