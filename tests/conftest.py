@@ -130,3 +130,24 @@ def browser():
         yield b
         b.close()
 
+
+
+def search(page, query: str, attempts: int = 15) -> None:
+    """Type a query into Material's search and wait for its results.
+
+    A query typed while the search worker is still loading its index is dropped, and the
+    same value typed again is ignored as unchanged; so when no result shows, change the
+    value (a space, then take it back) until the worker answers.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    box = page.locator(".md-search__input")
+    box.fill(query)
+    for _ in range(attempts):
+        try:
+            page.locator(".md-search-result__item > a").first.wait_for(state="attached", timeout=2000)
+            return
+        except PlaywrightTimeout:
+            box.press("Space")
+            box.press("Backspace")
+    raise AssertionError(f"search for {query!r} showed no result on {page.url}")

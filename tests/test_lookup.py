@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import FIXTURES, make_project, needs_chromium, serving
+from conftest import FIXTURES, make_project, needs_chromium, search, serving
 
 REGISTRY = FIXTURES / "registry" / "current.csv"
 
@@ -115,8 +115,7 @@ def test_search_finds_ports_by_number_and_name_in_the_readers_language(registry_
                                        ("/de/", "italk", "/de/ports/12345/"), ("/fr/", "ssh", "/fr/ports/22/"),
                                        ("/", "x11", "/ports/6000/")):
             page.goto(base + start)
-            page.locator(".md-search__input").fill(query)
-            page.locator(".md-search-result__item > a").first.wait_for()
+            search(page, query)
             hrefs = [a.get_attribute("href") for a in page.locator(".md-search-result__item > a").all()]
             assert hrefs[0].startswith(base + expected), (start, query, hrefs)
             prefix = base + start.rstrip("/") + "/"

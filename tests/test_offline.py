@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import ROOT, Project, Run, make_project, needs_chromium
+from conftest import Project, ROOT, Run, make_project, needs_chromium, search
 
 CONFIG = "mkdocs.offline.yml"
 ZIP = "dist/portpages-offline.zip"
@@ -404,10 +404,8 @@ class Reader:
 
     def search(self, words: str) -> list[tuple[str, str]]:
         """(page, title) of each result, as listed."""
-        box = self.page.locator("input.md-search__input")
-        box.click()
-        box.press_sequentially(words)
-        self.page.locator(".md-search-result__item").first.wait_for()
+        self.page.locator("input.md-search__input").click()
+        search(self.page, words)
         items = self.page.locator(".md-search-result__item > a.md-search-result__link")
         return [(self.rel(a.get_attribute("href")), " ".join(a.locator("h1, h2").first.inner_text().split())) for a in items.all()]
 

@@ -74,9 +74,14 @@ _URL_ATTRIBUTES = ("href", "src", "action", "formaction", "data", "poster", "src
 _NEVER = ("iframe", "frame", "object", "embed", "base", "applet")
 
 
+_IGNORED = re.compile(r"[\x00-\x20]")
+
+
 def _scheme(url: str) -> str:
     # Browsers drop ASCII whitespace and control characters before reading a scheme.
-    cleaned = "".join(ch for ch in url if ord(ch) > 0x20).lower()
+    if ":" not in url:
+        return ""
+    cleaned = _IGNORED.sub("", url).lower()
     return cleaned.split(":", 1)[0] if ":" in cleaned.split("/", 1)[0] else ""
 
 

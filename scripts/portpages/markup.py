@@ -27,6 +27,8 @@ from markdown.extensions.footnotes import FootnoteInlineProcessor
 from pygments.token import STANDARD_TYPES
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from portpages.problems import BIDI, one_line
+
 # MkDocs always loads these before the ones mkdocs.yml lists (mkdocs/config/defaults.py).
 MKDOCS_BUILTINS = ("toc", "tables", "fenced_code")
 
@@ -36,9 +38,7 @@ END = '<i id="pp-end"></i>'  # an element after the field's HTML, for unclosed t
 
 # ---- characters -------------------------------------------------------------------------
 
-# Characters that reorder or hide text (Trojan Source, RLO spoofing) or break one-line
-# output; never needed in a port record.
-BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+# Besides BIDI: characters that break one-line output; never needed in a port record.
 LINE_BREAKS = set("\u2028\u2029\x85")
 JOINERS = set("\u200c\u200d")  # needed to spell words in some scripts
 
@@ -63,17 +63,8 @@ def bad_character(text: str, newlines: bool) -> tuple[int, str] | None:
 def shown(value: object, limit: int = 60) -> str:
     """A record value quoted for a one-line message: no newline, escape or control character."""
     text = str(value)
-    out = []
-    for ch in text[:limit]:
-        if ch == "'":
-            out.append("\\'")
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch.isprintable() and ch not in BIDI:
-            out.append(ch)
-        else:
-            out.append(ch.encode("unicode_escape").decode("ascii") if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}")
-    return "'" + "".join(out) + ("…" if len(text) > limit else "") + "'"
+    body = one_line(text[:limit].replace("\\", "\\\\").replace("'", "\\'"))
+    return f"'{body}{'…' if len(text) > limit else ''}'"
 
 
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
@@ -243,11 +234,15 @@ class Finding:
     needle: str | tuple[str, ...] | None = None  # where in the source it most likely is
 
 
+_URL_UNSAFE = re.compile(r"[\x00-\x20\x7f<>\"'`\\{}|^]")
+
+
+@cache  # a page repeats its links (ranges, edit, sources): check each once
 def web_url_problem(url: str) -> str | None:
     """Why a URL is not a plain http(s) address to show a reader, or None."""
     if not url.isascii():
         return "has characters outside ASCII; percent-encode them, and write the host in its xn-- form"
-    if any(ch.isspace() or ch in "<>\"'`\\{}|^" or not ch.isprintable() for ch in url):
+    if _URL_UNSAFE.search(url):
         return "has a space, quote, backslash or control character; percent-encode it"
     try:
         parts = urlsplit(url)
@@ -263,6 +258,7 @@ def web_url_problem(url: str) -> str | None:
     return None
 
 
+@cache
 def _site_url_problem(url: str) -> str | None:
     """Links in text may go to the web or to the site's own pages (relative paths)."""
     if url.startswith(("http:", "https:", "HTTP:", "HTTPS:")) or ":" in url.split("/", 1)[0].split("#", 1)[0]:
@@ -275,8 +271,11 @@ def _site_url_problem(url: str) -> str | None:
 
 
 def _attribute_findings(node: LexborNode, allowed: dict, where: str) -> Iterator[Finding]:
+    attributes = node.attributes
+    if not attributes:
+        return
     # Event handlers first: the one finding reported for an element should be the worst.
-    for name, value in sorted(node.attributes.items(), key=lambda item: not item[0].startswith("on")):
+    for name, value in sorted(attributes.items(), key=lambda item: not item[0].startswith("on")):
         value = value or ""
         rule = allowed.get(name)
         if rule == "url":

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+# Characters that reorder what is shown (Trojan Source, RLO file-name spoofing).
+BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 
 def one_line(text: str) -> str:
     """Text that prints as one honest line: a file name or value with a newline or a terminal
     escape sequence must not forge a second problem line or repaint the terminal."""
-    if text.isprintable() and not _BIDI.intersection(text):
+    if text.isprintable() and not BIDI.intersection(text):
         return text
-    return "".join(ch if ch.isprintable() and ch not in _BIDI else ch.encode("unicode_escape").decode("ascii") for ch in text)
+    return "".join(ch if ch.isprintable() and ch not in BIDI else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 @dataclass(frozen=True, order=True)

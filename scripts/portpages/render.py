@@ -22,7 +22,7 @@ def render_site(project: Project, records: tuple[Record, ...], registry: Registr
                 dates: dict[str, tuple[str, str]] | None = None) -> dict[str, str]:
     """Every generated page, keyed by its path under docs/."""
     files: dict[str, str] = {}
-    _ENV = environment(project.markdown)
+    env = environment(project.markdown)
     by_port = {r.port: r for r in records}
     registry_only = [p for p in registry.assigned_ports() if p not in by_port] if registry else []
     new_urls = {p: _new_record_url(project, p, registry) for p in registry_only}
@@ -34,21 +34,21 @@ def render_site(project: Project, records: tuple[Record, ...], registry: Registr
             files[f"ports/{record.port}{suffix}.md"] = render_port(project, record, lang, t, by_port, registry)
         for port in registry_only:
             files[f"ports/{port}{suffix}.md"] = render_registry_port(project, port, t, registry, new_urls[port])
-        files[f"ports/index{suffix}.md"] = _ENV.get_template("ports-index.md.j2").render(
+        files[f"ports/index{suffix}.md"] = env.get_template("ports-index.md.j2").render(
             t=t, rows=rows, registry_only=len(registry_only))
         messages = _lookup_messages(t)
         popular = [row for port in project.popular for row in rows if row.port == port]
-        files[f"index{suffix}.md"] = _ENV.get_template("home.md.j2").render(
+        files[f"index{suffix}.md"] = env.get_template("home.md.j2").render(
             t=t, records=records, ranges=RANGES, messages=messages, popular=popular)
-        files[f"lookup/index{suffix}.md"] = _ENV.get_template("lookup.md.j2").render(t=t, messages=messages)
-        files[f"ranges/index{suffix}.md"] = _ENV.get_template("ranges-index.md.j2").render(t=t, ranges=RANGES)
+        files[f"lookup/index{suffix}.md"] = env.get_template("lookup.md.j2").render(t=t, messages=messages)
+        files[f"ranges/index{suffix}.md"] = env.get_template("ranges-index.md.j2").render(t=t, ranges=RANGES)
         for r in RANGES:
-            files[f"ranges/{r.slug}{suffix}.md"] = _ENV.get_template("range.md.j2").render(
+            files[f"ranges/{r.slug}{suffix}.md"] = env.get_template("range.md.j2").render(
                 t=t, range=r, rows=[row for row in rows if row.range == r]
             )
-        files[f"reference/translations{suffix}.md"] = _ENV.get_template("translations.md.j2").render(
+        files[f"reference/translations{suffix}.md"] = env.get_template("translations.md.j2").render(
             t=t, status=translation_status(project, records))
-        files[f"reference/record-format{suffix}.md"] = _ENV.get_template("record-format.md.j2").render(
+        files[f"reference/record-format{suffix}.md"] = env.get_template("record-format.md.j2").render(
             t=t, record_fields=schema_fields(schema("record")), overlay_fields=schema_fields(schema("overlay")),
             rules=sorted(RULES.values(), key=lambda r: r.code),
         )
