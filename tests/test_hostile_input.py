@@ -179,3 +179,16 @@ def test_the_feed_is_valid_xml_whatever_a_title_holds(project):
     parsed = xml.dom.minidom.parseString(feed.encode("utf-8", "surrogatepass"))
     title = parsed.getElementsByTagName("entry")[0].getElementsByTagName("title")[0].firstChild.data
     assert title == f"Port {record.port}: a\ufffdb <x> & \ufffd"
+
+
+def test_a_record_full_of_brackets_is_refused_before_markdown_sees_them_all(project):
+    # Each field stays under the per-field limit; together they pass the record's.
+    path = project.ports / "22.yaml"
+    notes = "".join(f'  - "{"[" * 30} note {i} long enough"\n' for i in range(4))
+    path.write_text(path.read_text().replace("sources:\n", f"security:\n{notes}sources:\n", 1))
+    run = project.run("check")
+    _problem(run, "ports/22.yaml:")
+    lines = [line for line in run.lines if " E507 " in line]
+    message = "E507 more than 96 '[' in this file's text, counted up to here; write fewer links and citations"
+    # The fourth note passes the budget, and so does the section body checked after the notes.
+    assert lines == [f"ports/22.yaml:14:11: {message}", f"ports/22.yaml:20:5: {message}"], run.err
