@@ -247,3 +247,11 @@ def test_attack_is_refused_where_it_is(attack_project, check, attack):
     # Every line printed is a problem line or the closing count: nothing forged, nothing raw.
     assert all(re.fullmatch(r"ports/\S+:\d+:\d+: [EW]\d{3} [^\x00-\x1f\x7f]+", p) or p.endswith("nothing was written")
                for p in out), out
+
+
+def test_a_section_cannot_take_an_id_the_page_uses(attack_project, check):
+    attack_project.write("22.yaml", _record().replace("  - id: what\n", "  - id: sources\n"))
+    (attack_project.ports / "22.fr.yaml").unlink(missing_ok=True)
+    code, out = check()
+    assert code == 1
+    assert out[0] == "ports/22.yaml:11:9: E304 section id 'sources' is the page's own heading; choose another id", out

@@ -212,9 +212,18 @@ def source_keys_unique(doc: Document, ctx: Context):
     yield from _unique(doc, "sources", "key", "E303", "source key")
 
 
-@rule("E304", "duplicate-section", "Two sections share an id.", "Give each section its own id.")
+# Ids the port page template gives its own headings; a section with one would make two
+# elements with one id, and links to either land on the first.
+PAGE_IDS = frozenset({"uses", "security", "registry", "check", "test", "firewall", "related", "sources"})
+
+
+@rule("E304", "duplicate-section", "Two sections share an id, or a section takes an id the page gives its own headings (uses, security, registry, check, test, firewall, related, sources).",
+      "Give each section its own id.")
 def section_ids_unique(doc: Document, ctx: Context):
     yield from _unique(doc, "sections", "id", "E304", "section id")
+    for i, section in enumerate(doc.data.get("sections", [])):
+        if section["id"] in PAGE_IDS:
+            yield doc.problem(("sections", i, "id"), "E304", f"section id '{section['id']}' is the page's own heading; choose another id")
 
 
 def _unique(doc: Document, listing: str, key: str, code: str, what: str):
