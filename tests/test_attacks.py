@@ -255,3 +255,16 @@ def test_a_section_cannot_take_an_id_the_page_uses(attack_project, check):
     code, out = check()
     assert code == 1
     assert out[0] == "ports/22.yaml:11:9: E304 section id 'sources' is the page's own heading; choose another id", out
+
+
+def test_the_checker_renders_with_the_sites_own_markdown():
+    """What make check renders must be what MkDocs renders: the same extensions, same options."""
+    from mkdocs.config import load_config
+
+    from conftest import ROOT
+    from portpages.project import open_project
+
+    site = load_config(str(ROOT / "mkdocs.yml"))
+    ours = open_project(ROOT).markdown
+    assert list(ours.extensions) == site.markdown_extensions
+    assert ours.configs == site.mdx_configs
