@@ -1,10 +1,12 @@
 # Every target creates the virtual environment it needs, so any of them works first on a
-# fresh clone. REGISTRY=path/to/service-names-port-numbers.csv adds the registry cross-check.
+# fresh clone. Every build and check uses the vendored IANA registry (scripts/iana/);
+# REGISTRY=path/to/service-names-port-numbers.csv uses another copy, CURATED=1 leaves it
+# out (the curated records alone: a quick preview).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PP := $(BIN)/portpages
-REGISTRY_ARG := $(if $(REGISTRY),--registry $(REGISTRY))
+REGISTRY_ARG := $(if $(REGISTRY),--registry $(REGISTRY)) $(if $(CURATED),--curated)
 
 .PHONY: site offline serve check generate fmt new translations registry rules bench test clean
 
@@ -41,19 +43,20 @@ serve: $(VENV)/.site
 fmt: $(VENV)/.site
 	$(PP) fmt
 
-# make new PORT=8080 [REGISTRY=../shared/data/iana/service-names-port-numbers.csv]
+# make new PORT=8080 (prefilled from the registry)
 new: $(VENV)/.site
 	$(PP) new $(PORT) $(REGISTRY_ARG)
 
 translations: $(VENV)/.site
 	$(PP) translations
 
-# Downloads IANA's CSV into .cache/ (online machines only); then REGISTRY=.cache/service-names-port-numbers.csv
+# Downloads IANA's current CSV into .cache/ (online machines only); the weekly refresh
+# workflow compares it with scripts/iana/ and proposes the update as a pull request.
 registry: $(VENV)/.site
 	$(PP) registry
 
 # Builds sites of several sizes and prints their cost; takes several minutes.
-BENCH_REGISTRY ?= $(or $(REGISTRY),../shared/data/iana/service-names-port-numbers.csv)
+BENCH_REGISTRY ?= $(or $(REGISTRY),scripts/iana/service-names-port-numbers.csv)
 bench: $(VENV)/.site
 	$(PP) bench --registry $(BENCH_REGISTRY)
 

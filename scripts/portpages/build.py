@@ -1,4 +1,11 @@
-"""Build stage: run `mkdocs build --strict` into a fresh folder, then swap it in.
+"""Build stage: MkDocs into fresh folders, merged, then swapped in for the old site.
+
+By default each language is built by its own MkDocs process (mkdocs_run.py), side by
+side, and the results are merged: the default language's build gives the site root and
+the shared assets, every other build gives its `<lang>/` folder, the search indexes are
+joined in language order and split per language again, and one sitemap covers them all.
+`sequential=True` is the i18n plugin's own way, every language in turn in one process;
+both give the same files (tests/test_parallel.py compares them).
 
 The previous site stays in place until a build has fully succeeded.
 """
@@ -11,52 +18,122 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from portpages.problems import Failed, Problem
-from portpages.searchindex import split_search_index
+from portpages.searchindex import merge_indexes, read_index, split_search_index
+from portpages.sitemap import write_sitemap
+
+# language -> (pages written, pages in that language's build); called a few times a second.
+Watch = Callable[[dict[str, tuple[int, int]]], None]
+
+
+@dataclass
+class _Process:
+    language: str | None  # None: every language, in turn
+    site: Path
+    scratch: Path  # its problems, progress and output files
+    popen: subprocess.Popen | None = None
+
+    @property
+    def output(self) -> str:
+        return (self.scratch / "output.txt").read_text("utf-8", errors="replace")
 
 
 def build_site(root: Path, output: Path, config_file: str = "mkdocs.yml", languages: tuple[str, ...] = ("en",),
-               offline: bool = False) -> str:
+               offline: bool = False, site_url: str = "", sequential: bool = False, jobs: int | None = None,
+               watch: Watch | None = None) -> str:
     """Build into `output`; returns it as the reader should see it named."""
     output = output if output.is_absolute() else root / output
     shown = output.relative_to(root).as_posix() if output.is_relative_to(root) else output.as_posix()
+    wanted = [None] if sequential or len(languages) == 1 else list(languages)
+    processes: list[_Process] = []
     try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
-        readable_by_all(staging)
-    except OSError as exc:
-        raise Failed([Problem(shown, 1, 1, "E970", f"cannot create a build folder beside {shown}/: {exc.strerror}; make the folder writable")]) from None
-    fd, problems_file = tempfile.mkstemp(prefix="portpages-problems-", suffix=".json")
-    os.close(fd)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PORTPAGES_PROBLEMS": problems_file}
-    try:
-        # On SIGINT or SIGTERM (cli turns both into KeyboardInterrupt) run() kills MkDocs,
-        # and the staging folder goes below: the previous site is untouched.
-        result = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--config-file", config_file,
-             "--site-dir", str(staging)],
-            cwd=root, env=env, capture_output=True, text=True,
-        )
-        if result.returncode != 0:
-            found = _page_problems(problems_file)
-            if found:
-                raise Failed(found + [Problem(config_file, 1, 1, "E950", f"the build stopped on the problems above; {shown}/ was left as it was")])
-            raise Failed([Problem(config_file, 1, 1, "E950", f"mkdocs build failed (output above); {shown}/ was left as it was")],
-                         detail=result.stdout + result.stderr)
-        split_search_index(staging, languages, offline)
-        swap_into(staging, output)
+        try:
+            for language in wanted:
+                site = Path(tempfile.mkdtemp(prefix=f".{output.name}-{language or 'all'}-", dir=output.parent))
+                readable_by_all(site)
+                processes.append(_Process(language, site, Path(tempfile.mkdtemp(prefix="portpages-build-"))))
+        except OSError as exc:
+            raise Failed([Problem(shown, 1, 1, "E970", f"cannot create a build folder beside {shown}/: {exc.strerror}; make the folder writable")]) from None
+        _run(root, config_file, processes, jobs or len(processes), watch)
+        site = processes[0].site
+        if len(processes) > 1:
+            merged = merge_indexes([read_index(p.site) for p in processes])
+            for process in processes[1:]:
+                (process.site / process.language).rename(site / process.language)
+        else:
+            merged = read_index(site)
+        split_search_index(site, languages, offline, merged)
+        if not offline and site_url:
+            write_sitemap(site, site_url, languages)
+        swap_into(site, output)
     except OSError as exc:
         raise Failed([Problem(shown, 1, 1, "E970", f"cannot write {shown}/: {exc.strerror}; {shown}/ was left as it was")]) from None
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        Path(problems_file).unlink(missing_ok=True)
+        for process in processes:
+            shutil.rmtree(process.site, ignore_errors=True)
+            shutil.rmtree(process.scratch, ignore_errors=True)
     return shown
 
 
-def _page_problems(path: str) -> list[Problem]:
+def _run(root: Path, config_file: str, processes: list[_Process], jobs: int, watch: Watch | None) -> None:
+    """Every process to its end, at most `jobs` at a time; Failed if any of them failed."""
+    waiting = list(processes)
+    running: list[_Process] = []
     try:
-        return [Problem(*row) for row in json.loads(Path(path).read_text("utf-8") or "[]")]
+        while waiting or running:
+            while waiting and len(running) < jobs:
+                running.append(_start(root, config_file, waiting.pop(0)))
+            time.sleep(0.2)
+            running = [p for p in running if p.popen.poll() is None]
+            if watch:
+                watch(_progress(processes))
+    finally:
+        # Ctrl-C, SIGTERM or a failure elsewhere: no MkDocs outlives the build.
+        for process in processes:
+            if process.popen and process.popen.poll() is None:
+                process.popen.kill()
+                process.popen.wait()
+    failed = [p for p in processes if p.popen.returncode != 0]
+    if not failed:
+        return
+    found = [problem for p in processes for problem in _page_problems(p.scratch / "problems.json")]
+    if found:
+        raise Failed(found + [Problem(config_file, 1, 1, "E950", "the build stopped on the problems above; the site was left as it was")])
+    raise Failed([Problem(config_file, 1, 1, "E950", "mkdocs build failed (output above); the site was left as it was")],
+                 detail="".join(p.output for p in failed))
+
+
+def _start(root: Path, config_file: str, process: _Process) -> _Process:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1",
+           "PORTPAGES_PROBLEMS": str(process.scratch / "problems.json"),
+           "PORTPAGES_PROGRESS": str(process.scratch / "progress")}
+    args = [sys.executable, "-m", "portpages.mkdocs_run", config_file, str(process.site)]
+    if process.language:
+        args.append(process.language)
+    with open(process.scratch / "output.txt", "wb") as out:
+        process.popen = subprocess.Popen(args, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
+    return process
+
+
+def _progress(processes: list[_Process]) -> dict[str, tuple[int, int]]:
+    states = {}
+    for process in processes:
+        try:
+            language, done, total = (process.scratch / "progress").read_text("utf-8").split()
+        except (OSError, ValueError):
+            continue
+        states[language] = (int(done), int(total))
+    return states
+
+
+def _page_problems(path: Path) -> list[Problem]:
+    try:
+        return [Problem(*row) for row in json.loads(path.read_text("utf-8") or "[]")]
     except (OSError, ValueError, TypeError):
         return []
 

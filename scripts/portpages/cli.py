@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from portpages.problems import Failed, Problem
+from portpages.project import VENDORED_REGISTRY
 
 
 class _Parser(argparse.ArgumentParser):
@@ -25,7 +26,22 @@ def _report(problems) -> None:
 
 
 def _registry_path(args) -> Path | None:
-    return Path(args.registry) if getattr(args, "registry", None) else None
+    """--registry, else the project's vendored snapshot; none with --curated (quick previews)."""
+    if getattr(args, "curated", False):
+        return None
+    if getattr(args, "registry", None):
+        return Path(args.registry)
+    vendored = Path(args.root).resolve() / VENDORED_REGISTRY
+    return vendored if vendored.is_file() else None
+
+
+def _scope(args) -> str:
+    """What the pages were built from, for the summary line."""
+    if _registry_path(args) is not None:
+        return ""
+    if getattr(args, "curated", False):
+        return " (curated records only)"
+    return f" (curated records only: no registry snapshot at {VENDORED_REGISTRY})"
 
 
 def _inputs(args):
@@ -52,7 +68,7 @@ def cmd_check(args) -> int:
     if layout:
         raise Failed(layout)
     warnings = len(loaded.problems)
-    print(f"{len(loaded.records)} records OK" + (f", {warnings} warning(s)" if warnings else ""), file=sys.stderr)
+    print(f"{len(loaded.records)} records OK" + (f", {warnings} warning(s)" if warnings else "") + _scope(args), file=sys.stderr)
     return 0
 
 
@@ -63,24 +79,29 @@ def cmd_generate(args) -> int:
     _report(done.warnings)
     unchanged = done.pages - done.written
     print(f"{done.pages} pages: {done.written} written, {done.removed} removed, {unchanged} unchanged"
-          + (" (inputs unchanged)" if done.cached else ""), file=sys.stderr)
+          + (" (inputs unchanged)" if done.cached else "") + _scope(args), file=sys.stderr)
     return 0
 
 
-def cmd_site(args) -> int:
+def _build(args, offline: bool) -> str:
     from portpages import pipeline
+    from portpages.progress import BuildProgress
 
     cmd_generate(args)
-    shown = pipeline.build(Path(args.root).resolve(), Path(args.output))
-    print(f"site built in {shown}/", file=sys.stderr)
+    with BuildProgress() as progress:
+        options = pipeline.BuildOptions(sequential=args.sequential, jobs=args.jobs, watch=progress)
+        done = pipeline.build(Path(args.root).resolve(), Path(args.output), offline=offline,
+                              dist=Path(args.dist) if offline else None, options=options)
+    return f"{done} ({progress.elapsed:.0f} s)"
+
+
+def cmd_site(args) -> int:
+    print(f"site built in {_build(args, offline=False)}", file=sys.stderr)
     return 0
 
 
 def cmd_offline(args) -> int:
-    from portpages import pipeline
-
-    cmd_generate(args)
-    print(pipeline.build(Path(args.root).resolve(), Path(args.output), offline=True, dist=Path(args.dist)), file=sys.stderr)
+    print(_build(args, offline=True), file=sys.stderr)
     return 0
 
 
@@ -233,6 +254,17 @@ def _port(text: str) -> int:
     return int(text)
 
 
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of processes (1 or more)")
+    return int(text)
+
+
+def _build_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--jobs", type=_jobs, help="MkDocs processes at once (default: one per language, all at once)")
+    p.add_argument("--sequential", action="store_true", help="build every language in turn in one MkDocs process (slower; for comparison)")
+
+
 def parser() -> argparse.ArgumentParser:
     top = _Parser(prog="portpages", description="Check port records and build the reference site.")
     top.add_argument("--root", default=".", help="project folder (holding mkdocs.yml and ports/)")
@@ -241,7 +273,10 @@ def parser() -> argparse.ArgumentParser:
     def command(name, func, help_text, registry=True):
         p = sub.add_parser(name, help=help_text, description=help_text)
         if registry:
-            p.add_argument("--registry", metavar="CSV", help="IANA service-names-port-numbers.csv to cross-check against")
+            p.add_argument("--registry", metavar="CSV", help=f"IANA service-names-port-numbers.csv to cross-check against (default: {VENDORED_REGISTRY})")
+            p.add_argument("--curated", action="store_true", help="leave the registry out: curated records only (quick previews)")
+        else:
+            p.set_defaults(curated=True)
         p.set_defaults(func=func)
         return p
 
@@ -249,9 +284,11 @@ def parser() -> argparse.ArgumentParser:
     command("generate", cmd_generate, "check, then write the Markdown pages into docs/ (only changed files)")
     site = command("site", cmd_site, "check, generate, and build the site with mkdocs build --strict")
     site.add_argument("--output", default="site", help="site folder, replaced only when the build succeeds")
+    _build_options(site)
     offline = command("offline", cmd_offline, "check, generate, and build the offline site (file://, no external requests) and its zip")
     offline.add_argument("--output", default="site-offline", help="offline site folder, replaced only when the build succeeds")
     offline.add_argument("--dist", default="dist", help="folder for portpages-offline.zip and its .sha256")
+    _build_options(offline)
     fmt = command("fmt", cmd_fmt, "rewrite records in the canonical layout (data unchanged)", registry=False)
     fmt.add_argument("--check", action="store_true", help="only report files that are not canonical")
     new = command("new", cmd_new, "write ports/<port>.yaml from the template (prefilled from --registry)")

@@ -56,6 +56,13 @@ def on_config(config):
     config.extra["analytics"] = analytics
     endpoint = csp.origin(analytics.get("endpoint") or "")
     config.extra["csp"] = csp.policy(_hashes(tuple(config.theme.dirs)), (endpoint,) if endpoint else (), _preview())
+    # The site's root 404.html is the default language's: without this each language's
+    # build overwrites it and the last one built (German) is what a missing page shows.
+    i18n = config.plugins.get("i18n")
+    if i18n is not None and i18n.current_language != i18n.default_language:
+        config.theme.static_templates.discard("404.html")
+    else:
+        config.theme.static_templates.add("404.html")
     return config
 
 

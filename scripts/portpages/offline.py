@@ -35,18 +35,19 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # earliest date a zip can hold; any fixed dat
 LEFT_OUT = ("404.html", "sitemap.xml", "sitemap.xml.gz")
 
 
-def build_offline(root: Path, languages: tuple[str, ...], output: Path, dist: Path) -> str:
-    """Build the offline site and its zip; returns what was made, in one line."""
+def build_offline(root: Path, languages: tuple[str, ...], output: Path, dist: Path, **how) -> str:
+    """Build the offline site and its zip; returns what was made, in one line. `how`: how
+    build_site runs MkDocs (sequential, jobs, watch)."""
     output = output if output.is_absolute() else root / output
     dist = dist if dist.is_absolute() else root / dist
     try:
-        return _build_offline(root, languages, output, dist)
+        return _build_offline(root, languages, output, dist, how)
     except OSError as exc:
         where = _shown(Path(exc.filename), root) if exc.filename else _shown(output, root)
         raise Failed([Problem(where, 1, 1, "E970", f"cannot write {where}: {exc.strerror}; {_shown(output, root)}/ and {_shown(dist, root)}/ were left as they were")]) from None
 
 
-def _build_offline(root: Path, languages: tuple[str, ...], output: Path, dist: Path) -> str:
+def _build_offline(root: Path, languages: tuple[str, ...], output: Path, dist: Path, how: dict) -> str:
     output.parent.mkdir(parents=True, exist_ok=True)
     dist.mkdir(parents=True, exist_ok=True)
     # Next to the output, so that putting the new site in place is a rename.
@@ -58,7 +59,7 @@ def _build_offline(root: Path, languages: tuple[str, ...], output: Path, dist: P
         # offline=True: each language's search index also as search_index.js, the form
         # Material's search loads from file:// (it cannot fetch JSON there). No "site built
         # in" line: that folder is this run's scratch space.
-        build_site(root, site, config_file=CONFIG, languages=languages, offline=True)
+        build_site(root, site, config_file=CONFIG, languages=languages, offline=True, **how)
         finish(site)
         problems = scan_site(site, _shown(output, root))
         if problems:

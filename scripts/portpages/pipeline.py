@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from portpages.build import Watch
 from portpages.problems import Problem
 from portpages.project import Project, open_project
 from portpages.records import Loaded, load_records
@@ -77,14 +78,23 @@ def generate(root: Path, registry_path: Path | None = None) -> Generated:
     return Generated(len(files), written, removed, loaded.problems)
 
 
-def build(root: Path, output: Path, offline: bool = False, dist: Path | None = None) -> str:
-    """MkDocs over docs/ into a fresh folder, swapped in for `output` only when all went well.
-    Returns what was built, to tell the reader."""
+@dataclass(frozen=True)
+class BuildOptions:
+    sequential: bool = False  # every language in one MkDocs process, in turn (the i18n plugin's way)
+    jobs: int | None = None  # MkDocs processes at once; None: one per language
+    watch: Watch | None = None  # told each process's progress a few times a second
+
+
+def build(root: Path, output: Path, offline: bool = False, dist: Path | None = None,
+          options: BuildOptions = BuildOptions()) -> str:
+    """MkDocs over docs/ into fresh folders (one per language, side by side), merged and
+    swapped in for `output` only when all went well. Returns what was built, to tell the reader."""
     project = open_project(root)
+    how = {"sequential": options.sequential, "jobs": options.jobs, "watch": options.watch}
     if offline:
         from portpages.offline import build_offline
 
-        return build_offline(project.root, project.languages, output, dist or project.root / "dist")
+        return build_offline(project.root, project.languages, output, dist or project.root / "dist", **how)
     from portpages.build import build_site
 
-    return build_site(project.root, output, languages=project.languages)
+    return build_site(project.root, output, languages=project.languages, site_url=project.site_url, **how)

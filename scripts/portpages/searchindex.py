@@ -16,12 +16,22 @@ from portpages.problems import Failed, Problem
 from portpages.write import write_atomic
 
 
-def split_search_index(site: Path, languages: tuple[str, ...], offline: bool = False) -> None:
-    """Write each language's index (and, offline, its search_index.js)."""
+def read_index(site: Path) -> dict:
     source = site / "search" / "search_index.json"
     if not source.is_file():
         raise Failed([Problem("mkdocs.yml", 1, 1, "E960", "the build wrote no search/search_index.json; keep the search plugin in mkdocs.yml's plugins")])
-    merged = json.loads(source.read_text("utf-8"))
+    return json.loads(source.read_text("utf-8"))
+
+
+def merge_indexes(indexes: list[dict]) -> dict:
+    """One-language builds' indexes as one, in language order: what the i18n plugin makes
+    when it builds the languages in turn."""
+    return {"config": indexes[0]["config"], "docs": [doc for index in indexes for doc in index["docs"]]}
+
+
+def split_search_index(site: Path, languages: tuple[str, ...], offline: bool = False, merged: dict | None = None) -> None:
+    """Write each language's index (and, offline, its search_index.js)."""
+    merged = merged if merged is not None else read_index(site)
     prefixes = {lang: f"{lang}/" for lang in languages[1:]}
     buckets: dict[str, list] = {lang: [] for lang in languages}
     for doc in merged["docs"]:
