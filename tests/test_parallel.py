@@ -81,7 +81,7 @@ def test_search_indexes_stay_per_language(both):
 def test_a_log_gets_one_line_per_stage(both):
     _, parallel = both
     assert len(parallel.lines) == 2, parallel.err
-    assert re.fullmatch(r"site built in parallel \(\d+ s\)", parallel.lines[1])
+    assert re.fullmatch(r"site: parallel/ built \(full build: no earlier build to update\), \d+ s", parallel.lines[1])
 
 
 def test_a_terminal_shows_each_languages_progress(tmp_path):
@@ -103,7 +103,7 @@ def test_a_terminal_shows_each_languages_progress(tmp_path):
     text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown.decode(errors="replace"))
     for lang in ("en", "fr", "de"):
         assert re.search(rf"\b{lang}\b.*\d+/\d+ pages", text), text
-    assert "site built in site" in text
+    assert "site: site/ built" in text
 
 
 def test_the_one_language_builds_rely_on_the_pinned_i18n_plugin():

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from portpages.problems import Failed, Problem
-from portpages.searchindex import merge_indexes, read_index, split_search_index
+from portpages.searchindex import merge_indexes, read_index, split_search_index, write_index
 from portpages.sitemap import write_sitemap
+from portpages.write import write_atomic
 
 # language -> (pages written, pages in that language's build); called a few times a second.
 Watch = Callable[[dict[str, tuple[int, int]]], None]
@@ -36,6 +37,7 @@ class _Process:
     language: str | None  # None: every language, in turn
     site: Path
     scratch: Path  # its problems, progress and output files
+    only: list[str] | None = None  # site paths of the pages to build; None: all
     popen: subprocess.Popen | None = None
 
     @property
@@ -80,6 +82,81 @@ def build_site(root: Path, output: Path, config_file: str = "mkdocs.yml", langua
     return shown
 
 
+class Outdated(Exception):
+    """An incremental update found something only a full build gets right."""
+
+
+def update_site(root: Path, output: Path, pages: dict[str, list[str]], copies: tuple[str, ...],
+                config_file: str = "mkdocs.yml", languages: tuple[str, ...] = ("en",), watch: Watch | None = None) -> int:
+    """Rebuild `pages` (language -> site paths) into staging folders, prove the rest of the
+    site still holds, then put them in place with their search entries and the copied
+    files. Raises Outdated, with the site untouched, when the proof fails."""
+    processes: list[_Process] = []
+    try:
+        for language in languages:
+            site = Path(tempfile.mkdtemp(prefix=f".{output.name}-{language}-", dir=output.parent))
+            processes.append(_Process(language, site, Path(tempfile.mkdtemp(prefix="portpages-build-")), pages[language]))
+        _run(root, config_file, processes, len(processes), watch)
+        for process in processes:
+            _same_frame(process, output, languages)
+        indexes = {p.language: _patched_index(p, output, languages) for p in processes}
+        for process in processes:
+            for path in process.only:
+                os.replace(process.site / path, output / path)
+        for rel in copies:
+            write_atomic(output / rel, (root / "docs" / rel).read_bytes())
+        for language, index in indexes.items():
+            write_index(output if language == languages[0] else output / language, index)
+    finally:
+        for process in processes:
+            shutil.rmtree(process.site, ignore_errors=True)
+            shutil.rmtree(process.scratch, ignore_errors=True)
+    return sum(len(p.only) for p in processes)
+
+
+def _same_frame(process: _Process, output: Path, languages: tuple[str, ...]) -> None:
+    """The navigation (on every page, with every nav page's title) and the 404 page came
+    out as they were: then the pages not rebuilt are still right."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    def nav(path: Path) -> str | None:
+        node = LexborHTMLParser(path.read_text("utf-8")).css_first("nav.md-nav--primary")
+        return node.html if node else None
+
+    prefix = "" if process.language == languages[0] else f"{process.language}/"
+    for path in process.only:
+        if not (process.site / path).is_file():
+            raise Outdated(f"{path} was not built")
+    home = f"{prefix}index.html"  # a nav page, so always rebuilt
+    before = nav(output / home) if (output / home).is_file() else None
+    if before is None or nav(process.site / home) != before:
+        raise Outdated("the navigation changed")
+    if not prefix and (process.site / "404.html").read_bytes() != (output / "404.html").read_bytes():
+        raise Outdated("the 404 page changed")
+
+
+def _patched_index(process: _Process, output: Path, languages: tuple[str, ...]) -> dict:
+    """The language's search index with the rebuilt pages' entries swapped in, in place."""
+    prefix = "" if process.language == languages[0] else f"{process.language}/"
+    index = json.loads((output / prefix / "search" / "search_index.json").read_text("utf-8"))
+    fresh: dict[str, list] = {}
+    for doc in read_index(process.site)["docs"]:
+        location = doc["location"].removeprefix(prefix)
+        fresh.setdefault(location.split("#", 1)[0], []).append({**doc, "location": location})
+    rebuilt = {path.removeprefix(prefix).removesuffix("index.html") for path in process.only}
+    docs, placed = [], set()
+    for doc in index["docs"]:
+        page = doc["location"].split("#", 1)[0]
+        if page not in rebuilt:
+            docs.append(doc)
+        elif page not in placed:
+            placed.add(page)
+            docs.extend(fresh.get(page, []))
+    if set(fresh) - placed:
+        raise Outdated("a page's search entries have no place in the old index")
+    return {**index, "docs": docs}
+
+
 def _run(root: Path, config_file: str, processes: list[_Process], jobs: int, watch: Watch | None) -> None:
     """Every process to its end, at most `jobs` at a time; Failed if any of them failed."""
     waiting = list(processes)
@@ -112,6 +189,9 @@ def _start(root: Path, config_file: str, process: _Process) -> _Process:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1",
            "PORTPAGES_PROBLEMS": str(process.scratch / "problems.json"),
            "PORTPAGES_PROGRESS": str(process.scratch / "progress")}
+    if process.only is not None:
+        (process.scratch / "only.json").write_text(json.dumps(process.only), encoding="utf-8")
+        env["PORTPAGES_ONLY"] = str(process.scratch / "only.json")
     args = [sys.executable, "-m", "portpages.mkdocs_run", config_file, str(process.site)]
     if process.language:
         args.append(process.language)

@@ -89,14 +89,15 @@ def _build(args, offline: bool) -> str:
 
     cmd_generate(args)
     with BuildProgress() as progress:
-        options = pipeline.BuildOptions(sequential=args.sequential, jobs=args.jobs, watch=progress)
+        options = pipeline.BuildOptions(sequential=args.sequential, jobs=args.jobs, watch=progress,
+                                         full=getattr(args, "full", False))
         done = pipeline.build(Path(args.root).resolve(), Path(args.output), offline=offline,
                               dist=Path(args.dist) if offline else None, options=options)
-    return f"{done} ({progress.elapsed:.0f} s)"
+    return f"{done}, {progress.elapsed:.0f} s"
 
 
 def cmd_site(args) -> int:
-    print(f"site built in {_build(args, offline=False)}", file=sys.stderr)
+    print(f"site: {_build(args, offline=False)}", file=sys.stderr)
     return 0
 
 
@@ -192,6 +193,13 @@ def cmd_registry(args) -> int:
     return 0
 
 
+def cmd_registry_changes(args) -> int:
+    """Markdown summary of what a registry refresh changes (the refresh pull request's body)."""
+    from portpages.registrychanges import cmd_registry_changes as changes
+
+    return changes(args)
+
+
 def cmd_bench(args) -> int:
     from portpages.bench import main as bench
 
@@ -284,6 +292,7 @@ def parser() -> argparse.ArgumentParser:
     command("generate", cmd_generate, "check, then write the Markdown pages into docs/ (only changed files)")
     site = command("site", cmd_site, "check, generate, and build the site with mkdocs build --strict")
     site.add_argument("--output", default="site", help="site folder, replaced only when the build succeeds")
+    site.add_argument("--full", action="store_true", help="build every page, even when the last build could be updated")
     _build_options(site)
     offline = command("offline", cmd_offline, "check, generate, and build the offline site (file://, no external requests) and its zip")
     offline.add_argument("--output", default="site-offline", help="offline site folder, replaced only when the build succeeds")
@@ -294,6 +303,11 @@ def parser() -> argparse.ArgumentParser:
     new = command("new", cmd_new, "write ports/<port>.yaml from the template (prefilled from --registry)")
     new.add_argument("port", type=_port)
     command("registry", cmd_registry, "download IANA's registry CSV into .cache/ (needs the internet)", registry=False)
+    changes = command("registry-changes", cmd_registry_changes,
+                      "print as Markdown what changes from one registry CSV to another, and which records the new one contradicts",
+                      registry=False)
+    changes.add_argument("old", metavar="OLD_CSV", help="the copy in use (scripts/iana/service-names-port-numbers.csv)")
+    changes.add_argument("new", metavar="NEW_CSV", help="the copy to compare (.cache/service-names-port-numbers.csv from make registry)")
     bench = command("bench", cmd_bench, "build sites of several sizes and print their cost (make bench)")
     bench.add_argument("--sizes", default="500,2000,full", help="registry ports per site, comma-separated; full = all")
     command("rules", cmd_rules, "list every rule code: what it means and how to fix it", registry=False)

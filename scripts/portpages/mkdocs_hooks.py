@@ -2,7 +2,8 @@
 
 - Every page's rendered content is checked against the page allowlist (markup.py), the
   same check `portpages check` runs on each field, so nothing the checker missed ships.
-- Every finished page carries the Content-Security-Policy and passes the scan (csp.py).
+- Every finished page carries the Content-Security-Policy and passes the scan (csp.py),
+  once its template indentation is gone (htmlspace.py).
 - Each language build gets its feedback widget words from the strings table. The i18n
   plugin rebuilds the site once per language and sets theme.language before our on_config
   runs (it has priority -100; we run after it).
@@ -21,7 +22,7 @@ from urllib.parse import quote
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from portpages import csp, markup
+from portpages import csp, htmlspace, markup
 from portpages.project import strings
 
 _problems: list[list] = []
@@ -79,6 +80,7 @@ def on_page_content(html, page, config, files):
 
 
 def on_post_page(output, page, config):
+    output = htmlspace.compact(output)
     for violation in csp.scan_page(output, _hashes(tuple(config.theme.dirs)), _preview()):
         _report(page, "E964", f"the built page has {violation.what}")
     return output

@@ -17,6 +17,7 @@ Pygments objects that pymdownx.highlight rebuilds for every code block.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -86,22 +87,40 @@ class _Progress:
         os.replace(tmp, self.path)
 
 
-def _instrument(progress: _Progress) -> None:
+def _instrument(progress: _Progress, only: frozenset[str] | None) -> None:
+    """Count and free each page as it is written; with `only` (site paths), build just those
+    pages and copy no static files: an incremental update (incremental.py) takes the rest
+    from the last build."""
     from mkdocs.commands import build
+    from mkdocs.structure.files import Files
 
-    build_page = build._build_page
+    populate_page, build_page = build._populate_page, build._build_page
+
+    def wanted(page) -> bool:
+        return only is None or page.file.dest_uri in only
+
+    def _populate_page(page, config, files, dirty=False):
+        if wanted(page):
+            populate_page(page, config, files, dirty)
 
     def _build_page(page, config, doc_files, nav, env, dirty=False, excluded=False):
-        if progress.done == 0 or progress.total != len(doc_files):
+        if not wanted(page):
+            return
+        if progress.done == 0:
             i18n = config.plugins.get("i18n")
-            progress.start(getattr(i18n, "current_language", "") or "", len(doc_files))
+            total = len(doc_files) if only is None else sum(f.dest_uri in only for f in doc_files)
+            progress.start(getattr(i18n, "current_language", "") or "", total)
         build_page(page, config, doc_files, nav, env, dirty, excluded)
         # Written: only the anchors and the URL are used from here on.
         page.content = None
         page.markdown = None
         progress.step()
+        if progress.done == progress.total:
+            progress.done = 0  # the next language of a sequential build starts again
 
-    build._build_page = _build_page
+    build._populate_page, build._build_page = _populate_page, _build_page
+    if only is not None:
+        Files.copy_static_files = lambda self, dirty=False, **kwargs: None
 
 
 def run(config_file: str, site_dir: str, language: str | None) -> None:
@@ -135,7 +154,9 @@ def main(argv: list[str]) -> int:
     logger.addHandler(handler)
     logger.setLevel(logging.WARNING)
     fast_highlight()
-    _instrument(_Progress(os.environ.get("PORTPAGES_PROGRESS")))
+    only = os.environ.get("PORTPAGES_ONLY")
+    _instrument(_Progress(os.environ.get("PORTPAGES_PROGRESS")),
+                frozenset(json.loads(open(only, encoding="utf-8").read())) if only else None)
     config_file, site_dir, *rest = argv
     try:
         run(config_file, site_dir, rest[0] if rest else None)

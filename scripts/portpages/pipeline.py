@@ -83,18 +83,42 @@ class BuildOptions:
     sequential: bool = False  # every language in one MkDocs process, in turn (the i18n plugin's way)
     jobs: int | None = None  # MkDocs processes at once; None: one per language
     watch: Watch | None = None  # told each process's progress a few times a second
+    full: bool = False  # never update the last build in place
 
 
 def build(root: Path, output: Path, offline: bool = False, dist: Path | None = None,
           options: BuildOptions = BuildOptions()) -> str:
     """MkDocs over docs/ into fresh folders (one per language, side by side), merged and
-    swapped in for `output` only when all went well. Returns what was built, to tell the reader."""
+    swapped in for `output` only when all went well; or, when only some pages changed since
+    the last build, those pages rebuilt and put in place. Returns what was done, to tell the reader."""
     project = open_project(root)
     how = {"sequential": options.sequential, "jobs": options.jobs, "watch": options.watch}
     if offline:
         from portpages.offline import build_offline
 
         return build_offline(project.root, project.languages, output, dist or project.root / "dist", **how)
-    from portpages.build import build_site
+    from portpages import incremental
+    from portpages.build import Outdated, build_site, update_site
 
-    return build_site(project.root, output, languages=project.languages, site_url=project.site_url, **how)
+    output = output if output.is_absolute() else project.root / output
+    plan = incremental.plan(project.root, output, CONFIG, project.languages, project.nav)
+    reason = plan.full or ("asked for" if options.full or options.sequential else None)
+    if reason is None:
+        if not plan.count:
+            return f"{_shown(project.root, output)}/ is up to date"
+        try:
+            rebuilt = update_site(project.root, output, plan.pages, plan.copies, CONFIG, project.languages, options.watch)
+            incremental.save(project.root, output, CONFIG, project.languages, plan.docs)
+            return f"{_shown(project.root, output)}/ updated: {rebuilt} pages rebuilt"
+        except Outdated as why:
+            reason = str(why)
+    shown = build_site(project.root, output, languages=project.languages, site_url=project.site_url, **how)
+    incremental.save(project.root, output, CONFIG, project.languages, plan.docs)
+    return f"{shown}/ built (full build: {reason})"
+
+
+CONFIG = "mkdocs.yml"
+
+
+def _shown(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()

@@ -25,6 +25,7 @@ class Project:
     repo_url: str
     site_url: str = ""
     popular: tuple[int, ...] = ()
+    nav: tuple[str, ...] = ()  # the Markdown files in mkdocs.yml's nav
     markdown: Config = Config(MKDOCS_BUILTINS)  # the site's Markdown extensions, for the checker
 
     @property
@@ -82,7 +83,19 @@ def open_project(root: Path) -> Project:
         raise Failed([Problem("mkdocs.yml", 1, 1, "E008", f"language '{lang}' has no strings table scripts/portpages/strings/{lang}.yaml; translate en.yaml into it") for lang in missing])
     extra = config.get("extra") or {}
     return Project(root, ordered, extra.get("repository", "").rstrip("/"), (config.get("site_url") or "").rstrip("/") + "/",
-                   tuple(extra.get("popular", ())), site_config(config))
+                   tuple(extra.get("popular", ())), _nav_files(config.get("nav") or []), site_config(config))
+
+
+def _nav_files(nav) -> tuple[str, ...]:
+    """Every Markdown path in a nav (entries: "a.md", {"Title": "a.md"}, {"Section": [...]})."""
+    found: list[str] = []
+    for item in nav if isinstance(nav, list) else [nav]:
+        if isinstance(item, str) and item.endswith(".md"):
+            found.append(item)
+        elif isinstance(item, dict):
+            for value in item.values():
+                found.extend(_nav_files(value) if isinstance(value, (list, dict)) else _nav_files([value]))
+    return tuple(found)
 
 
 @cache

@@ -21,7 +21,11 @@ from portpages.records import load_records
 from portpages.registry import Registry, read_registry
 from portpages.rules import RULES
 
-CAP = 50  # bullets per list: a pull request body holds at most 65,536 characters
+# A pull request body holds at most 65,536 characters, and create-pull-request cuts off the
+# rest: the contradictions, which come last. So the lists shrink until the summary fits,
+# leaving room for the cross-check's output that the workflow appends.
+CAPS = (50, 20, 10, 5)  # bullets per list, tried in turn
+BUDGET = 50_000  # characters
 NO_PROTOCOL = ""  # a service name on a port with no transport protocol (e.g. active-net, 3322-3325)
 
 Listing = tuple[tuple[str, tuple[str, ...]], ...]  # (service name, its protocols), by name
@@ -242,9 +246,9 @@ CATEGORIES = (
 )
 
 
-def _bullets(items, describe) -> list[str]:
+def _bullets(items, describe, cap: int) -> list[str]:
     """One bullet per item, consecutive ports with the same change as one range (x11 is on
-    6000-6063: 64 identical items), at most CAP bullets."""
+    6000-6063: 64 identical items), at most cap bullets."""
     runs: list[tuple[int, int, str, int]] = []  # low, high, text, items
     for item in items:
         text = describe(item)
@@ -253,37 +257,45 @@ def _bullets(items, describe) -> list[str]:
             runs[-1] = (low, item.port, text, count + 1)
         else:
             runs.append((item.port, item.port, text, 1))
-    lines = [f"- port {low}: {text}" if low == high else f"- ports {low}-{high}: {text}" for low, high, text, _ in runs[:CAP]]
-    rest = sum(count for *_, count in runs[CAP:])
+    lines = [f"- port {low}: {text}" if low == high else f"- ports {low}-{high}: {text}" for low, high, text, _ in runs[:cap]]
+    rest = sum(count for *_, count in runs[cap:])
     if rest:
-        lines.append(f"- … and {rest} more")
+        lines.append(f"- … and {rest:,} more")
     return lines
 
 
-def _problems(problems: list[Problem]) -> list[str]:
-    lines = [f"- {_code(str(p))}" for p in problems[:CAP]]
-    if len(problems) > CAP:
-        lines.append(f"- … and {len(problems) - CAP} more")
+def _problems(problems: list[Problem], cap: int) -> list[str]:
+    lines = [f"- {_code(str(p))}" for p in problems[:cap]]
+    if len(problems) > cap:
+        lines.append(f"- … and {len(problems) - cap:,} more")
     return lines
 
 
 def summary(changes: Changes, contradicted: list[Problem], old_label: str, new_label: str, unchecked: int = 0) -> str:
     """The pull request's body. The labels are Markdown (see label()); unchecked counts the
     records' other errors, which keep a record from the registry check."""
+    for cap in CAPS:
+        text = _summary(changes, contradicted, old_label, new_label, unchecked, cap)
+        if len(text) <= BUDGET:
+            break
+    return text
+
+
+def _summary(changes: Changes, contradicted: list[Problem], old_label: str, new_label: str, unchecked: int, cap: int) -> str:
     lines = ["## IANA registry changes", "", f"From {old_label} to {new_label}.", "",
              f"Ports with a service name: {changes.ports_before:,} → {changes.ports_after:,}.", ""]
     if changes.empty:
         lines += ["No changes: both copies list the same service names, protocols, assignees and references on every port.", ""]
     else:
-        lines += [f"- {heading}: {len(getattr(changes, name))}" for name, heading, _ in CATEGORIES]
-        lines.append(f"- Curated records the new registry contradicts: {len(contradicted)}")
+        lines += [f"- {heading}: {len(getattr(changes, name)):,}" for name, heading, _ in CATEGORIES]
+        lines.append(f"- Curated records the new registry contradicts: {len(contradicted):,}")
         lines.append("")
         for name, heading, describe in CATEGORIES:
             items = getattr(changes, name)
             if items:
-                lines += [f"### {heading} ({len(items)})", "", *_bullets(items, describe), ""]
-    lines += [f"### Curated records the new registry contradicts ({len(contradicted)})", ""]
-    lines += _problems(contradicted) if contradicted else ["none"]
+                lines += [f"### {heading} ({len(items):,})", "", *_bullets(items, describe, cap), ""]
+    lines += [f"### Curated records the new registry contradicts ({len(contradicted):,})", ""]
+    lines += _problems(contradicted, cap) if contradicted else ["none"]
     if unchecked:
         lines += ["", f"{unchecked} other error(s) in the records kept some of them from this check; `make check` lists them."]
     return "\n".join(lines) + "\n"
@@ -300,7 +312,7 @@ def label(path: Path, registry: Registry) -> str:
 
 
 # The registry cross-check rules are the E8xx/W8xx codes with a check; E810-E812 are about
-# the registry file itself and are raised by read_registry, not by a record.
+# the registry file and its download, not about a record.
 REGISTRY_RULES = frozenset(code for code, rule in RULES.items() if code[1] == "8" and rule.check)
 
 
@@ -313,17 +325,26 @@ def _relative(problem: Problem, root: Path) -> Problem:
     return dataclasses.replace(problem, path=shown)
 
 
+def _by_port(problem: Problem) -> tuple[int, Problem]:
+    """ports/22.yaml before ports/110.yaml, as the summary's other lists go."""
+    match = re.match(r"ports/(\d+)\.", problem.path)
+    return (int(match.group(1)) if match else -1, problem)
+
+
 def contradictions(project: Project, registry: Registry) -> tuple[list[Problem], int]:
     """The registry rules' problems with the records, and how many other errors there are.
 
     Another error (a typo in a record) must not hide what the registry changed, so the
-    loader's Failed is read, not raised: the rules still ran on every record that loaded."""
+    loader's Failed is read, not raised: the rules still ran on every record that loaded.
+    Without a ports/ folder no record was read at all, and "none" would be a false answer."""
     try:
         problems = list(load_records(project, registry).problems)
     except Failed as failed:
+        if any(RULES[p.code].kind == "command" for p in failed.problems if p.code in RULES):
+            raise
         problems = failed.problems
     root = project.root.resolve()
-    found = sorted(_relative(p, root) for p in problems if p.code in REGISTRY_RULES)
+    found = sorted((_relative(p, root) for p in problems if p.code in REGISTRY_RULES), key=_by_port)
     others = sum(1 for p in problems if p.is_error and p.code not in REGISTRY_RULES)
     return found, others
 

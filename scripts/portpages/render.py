@@ -136,7 +136,7 @@ def _registry_notes(facts: tuple[Facts, ...]) -> tuple[dict[str, str], list[tupl
 def _new_record_url(project: Project, port: int, registry: Registry) -> str:
     """GitHub's new-file page with the record template filled in for this port."""
     return (f"{project.repo_url}/new/main/ports?filename={port}.yaml&value="
-            + quote(new_record(port, registry), safe=""))
+            + quote(new_record(port, registry, guide=f"{project.site_url}reference/record-format/"), safe=""))
 
 
 @dataclass(frozen=True)

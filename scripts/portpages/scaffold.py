@@ -9,7 +9,9 @@ from portpages.markup import MKDOCS_BUILTINS, Config
 from portpages.templating import environment
 
 
-def new_record(port: int, registry=None) -> str:
+def new_record(port: int, registry=None, guide: str | None = None) -> str:
+    """The template `portpages new` writes; with `guide` (the record format page's address),
+    the short start that a registry page's link opens in GitHub's editor."""
     r = range_of(port)
     services, status = [], "unassigned"
     if registry is not None:
@@ -17,8 +19,9 @@ def new_record(port: int, registry=None) -> str:
         services = [(name, sorted(protocols)) for name, protocols in sorted(registry.services(port).items())]
     protocols = sorted({p for _, ps in services for p in ps}) or ["tcp"]
     # A YAML template: which Markdown extensions the site has makes no difference to it.
-    return environment(Config(MKDOCS_BUILTINS)).get_template("new-record.yaml.j2").render(
-        port=port, protocols=protocols, status=status, services=services,
+    template = "new-record.yaml.j2" if guide is None else "new-record-link.yaml.j2"
+    return environment(Config(MKDOCS_BUILTINS)).get_template(template).render(
+        guide=guide, port=port, protocols=protocols, status=status, services=services,
         range_name=strings("en")["ranges"][r.slug]["name"].removesuffix(" Ports"), low=r.low, high=r.high,
     )
 

@@ -40,9 +40,12 @@ def split_search_index(site: Path, languages: tuple[str, ...], offline: bool = F
             doc = {**doc, "location": doc["location"][len(prefixes[lang]):]}
         buckets[lang].append(doc)
     for lang, docs in buckets.items():
-        folder = site / "search" if lang == languages[0] else site / lang / "search"
-        index = {"config": merged["config"], "docs": docs}
-        text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-        write_atomic(folder / "search_index.json", text.encode("utf-8"))
-        if offline:
-            write_atomic(folder / "search_index.js", f"var __index = {text};\n".encode("utf-8"))
+        write_index(site if lang == languages[0] else site / lang, {"config": merged["config"], "docs": docs}, offline)
+
+
+def write_index(root: Path, index: dict, offline: bool = False) -> None:
+    """One language's index under `root` (the site, or its language folder)."""
+    text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    write_atomic(root / "search" / "search_index.json", text.encode("utf-8"))
+    if offline:
+        write_atomic(root / "search" / "search_index.js", f"var __index = {text};\n".encode("utf-8"))
