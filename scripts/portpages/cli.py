@@ -217,34 +217,35 @@ def cmd_rules(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    """Live preview: MkDocs serves docs/; we regenerate pages whenever a record changes."""
-    import subprocess
-    import time
+    """Live preview: the site built as `portpages site` builds it, rebuilt when a record changes."""
+    from portpages.preview import serve
 
-    project = _inputs(args).project
-    cmd_generate(args)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PORTPAGES_PREVIEW": "1"}
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", args.dev_addr], cwd=project.root, env=env)
+    ports = Path(args.root).resolve() / "ports"
+    args.output, args.sequential, args.jobs, args.full = "site", False, None, False
 
     def state():
-        return sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in project.ports_dir.glob("*.yaml"))
+        return sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in ports.glob("*.yaml"))
 
-    seen = state()
-    try:
-        while server.poll() is None:
-            time.sleep(1)
-            now = state()
-            if now != seen:
-                seen = now
-                try:
-                    cmd_generate(args)
-                except Failed as failed:  # keep serving the last good pages
-                    _report(failed.problems)
-        return server.returncode
-    finally:
-        if server.poll() is None:
-            server.terminate()
-            server.wait()
+    seen = [state()]
+
+    def changed() -> bool:
+        now = state()
+        if now == seen[0]:
+            return False
+        seen[0] = now
+        return True
+
+    def rebuild():
+        try:
+            cmd_site(args)
+            return ()
+        except Failed as failed:  # the browser shows them too, until they are fixed
+            _report(failed.problems)
+            return tuple(p for p in failed.problems if p.is_error)
+
+    print(f"serving site/ on http://{args.dev_addr}/ (Ctrl-C stops)", file=sys.stderr)
+    serve(Path(args.root).resolve() / "site", args.dev_addr, rebuild, changed)
+    return 0
 
 
 def cmd_fingerprint(args) -> int:

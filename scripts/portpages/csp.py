@@ -44,11 +44,10 @@ def theme_script_hashes(theme_dirs: list[str]) -> frozenset[str]:
     return frozenset(hashes)
 
 
-def policy(hashes: frozenset[str], connect: tuple[str, ...] = (), preview: bool = False) -> str:
-    scripts = "'unsafe-inline'" if preview else " ".join(f"'{h}'" for h in sorted(hashes))
+def policy(hashes: frozenset[str], connect: tuple[str, ...] = ()) -> str:
+    scripts = " ".join(f"'{h}'" for h in sorted(hashes))
     return "; ".join([
         "default-src 'self'",
-        # MkDocs' live preview injects a new inline reload script into every response.
         f"script-src 'self' {scripts}",
         "style-src 'self' 'unsafe-inline'",  # Python-Markdown aligns table cells with style=""
         "img-src 'self' data:",  # Material's icons are data: URIs in its stylesheet
@@ -85,7 +84,7 @@ def _scheme(url: str) -> str:
     return cleaned.split(":", 1)[0] if ":" in cleaned.split("/", 1)[0] else ""
 
 
-def scan_page(html: str, allowed: frozenset[str], preview: bool = False) -> Iterator[Violation]:
+def scan_page(html: str, allowed: frozenset[str]) -> Iterator[Violation]:
     """What a built page must not have: the policy missing or late, an inline script the
     theme did not write, an inline event handler, a javascript:/data: URL, a frame."""
     tree = LexborHTMLParser(html)
@@ -113,5 +112,5 @@ def scan_page(html: str, allowed: frozenset[str], preview: bool = False) -> Iter
             yield Violation(f"a script from outside the site: {attributes['src'][:80]!r}")
         elif tag == "script" and "src" not in attributes and (attributes.get("type") or "text/javascript") in (
                 "text/javascript", "module", "application/javascript"):
-            if not preview and script_hash(node.text(deep=True)) not in allowed:
+            if script_hash(node.text(deep=True)) not in allowed:
                 yield Violation(f"an inline script the theme's templates do not have: {node.text(deep=True)[:60]!r}")

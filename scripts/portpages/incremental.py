@@ -31,7 +31,7 @@ from portpages.write import write_atomic
 PACKAGE = Path(__file__).resolve().parent
 # Distributions whose code turns Markdown into the site's HTML.
 BUILDERS = ("mkdocs", "mkdocs-material", "mkdocs-static-i18n", "pymdown-extensions", "Markdown", "Pygments", "selectolax")
-ENVIRONMENT = ("FEEDBACK_URL", "PORTPAGES_PREVIEW", "SITE_URL")
+ENVIRONMENT = ("FEEDBACK_URL", "SITE_URL")
 
 
 @dataclass(frozen=True)

@@ -33,10 +33,6 @@ def _hashes(theme_dirs: tuple[str, ...]) -> frozenset[str]:
     return csp.theme_script_hashes(list(theme_dirs))
 
 
-def _preview() -> bool:
-    return os.environ.get("PORTPAGES_PREVIEW") == "1"
-
-
 @event_priority(-200)
 def on_config(config):
     t = strings(config.theme["language"])["feedback"]
@@ -56,7 +52,7 @@ def on_config(config):
     }
     config.extra["analytics"] = analytics
     endpoint = csp.origin(analytics.get("endpoint") or "")
-    config.extra["csp"] = csp.policy(_hashes(tuple(config.theme.dirs)), (endpoint,) if endpoint else (), _preview())
+    config.extra["csp"] = csp.policy(_hashes(tuple(config.theme.dirs)), (endpoint,) if endpoint else ())
     # The site's root 404.html is the default language's: without this each language's
     # build overwrites it and the last one built (German) is what a missing page shows.
     i18n = config.plugins.get("i18n")
@@ -81,7 +77,7 @@ def on_page_content(html, page, config, files):
 
 def on_post_page(output, page, config):
     output = htmlspace.compact(output)
-    for violation in csp.scan_page(output, _hashes(tuple(config.theme.dirs)), _preview()):
+    for violation in csp.scan_page(output, _hashes(tuple(config.theme.dirs))):
         _report(page, "E964", f"the built page has {violation.what}")
     return output
 

@@ -111,7 +111,9 @@ def _instrument(progress: _Progress, only: frozenset[str] | None) -> None:
             total = len(doc_files) if only is None else sum(f.dest_uri in only for f in doc_files)
             progress.start(getattr(i18n, "current_language", "") or "", total)
         build_page(page, config, doc_files, nav, env, dirty, excluded)
-        # Written: only the anchors and the URL are used from here on.
+        # Written: from here on other pages need only its title (in their navigation), URL
+        # and anchors. The title is computed from the Markdown, so it is kept first.
+        page.title = page.title
         page.content = None
         page.markdown = None
         progress.step()
