@@ -1,7 +1,12 @@
-"""`make bench`: build sites of several sizes and print what they cost. Measures, never asserts.
+"""`make bench`: build the site every way it is built and print what that costs. Measures,
+never asserts.
 
-Each size is the project's own records plus the registry's assigned ports up to that many
-port numbers, built in a scratch copy of the project with the real command line.
+First the full registry site: the sequential and the parallel build side by side in one
+run (their ratio is the figure that matters on a noisy machine), the incremental update
+after a one-record change, a no-change run, peak memory per process, and sizes. Then
+smaller sites (the project's records plus the registry's first N assigned ports) to show
+how the cost grows. Everything runs in scratch copies of the project with the real
+command line.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from pathlib import Path
 
 from portpages.registry import read_registry
 
-COLUMNS = ("size", "ports", "html pages", "generate s", "mkdocs s", "s/page", "KB/page avg", "KB/page max",
+COLUMNS = ("size", "ports", "html pages", "generate s", "build s", "s/page", "KB/page avg", "KB/page max",
            "search KB", "re-run s", "re-run wrote")  # search KB: every language's index, added up
 
 
@@ -72,7 +77,7 @@ def measure(root: Path, registry_csv: Path | None, size: int | None) -> dict:
             args += ["--registry", str(work / "registry.csv")]
             label = "full registry" if size is None else f"{size} registry"
         generate_s, _ = _timed(args, work)
-        mkdocs_s, _ = _timed([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(work / "site")], work)
+        mkdocs_s, _ = _timed([*args[:3], "site", "--full", *args[4:]], work)  # generate is cached by then
         rerun_s, rerun_out = _timed(args, work)
         pages = sorted((work / "site").glob("**/ports/*/index.html"))
         sizes = [p.stat().st_size for p in pages]
@@ -81,7 +86,7 @@ def measure(root: Path, registry_csv: Path | None, size: int | None) -> dict:
         written = rerun_out.strip().splitlines()[-1].split(": ", 1)[-1].split(",")[0]
         return {
             "size": label, "ports": ports, "html pages": len(html),
-            "generate s": f"{generate_s:.2f}", "mkdocs s": f"{mkdocs_s:.1f}",
+            "generate s": f"{generate_s:.2f}", "build s": f"{mkdocs_s:.1f}",
             "s/page": f"{mkdocs_s / len(html):.4f}",
             "KB/page avg": f"{sum(sizes) / len(sizes) / 1024:.1f}", "KB/page max": f"{max(sizes) / 1024:.1f}",
             "search KB": f"{sum(p.stat().st_size for p in (work / 'site').glob('**/search/search_index.json')) / 1024:.0f}",
@@ -117,8 +122,75 @@ def check_cost(root: Path) -> str:
         return f"{len(record.encode()) // 1024} KiB hostile record: `portpages check` took {time.perf_counter() - start:.2f} s"
 
 
+def _peak(args: list[str], cwd: Path) -> tuple[float, int, str]:
+    """Wall time, the largest resident set of any one process it ran (MB), and stderr."""
+    probe = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(r.returncode)")
+    took, err = _timed([sys.executable, "-c", probe, *args], cwd)
+    *lines, peak = err.strip().splitlines()
+    return took, int(peak) // 1024, "\n".join(lines)
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def _stamps(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+
+
+def full_size(root: Path, registry_csv: Path) -> list[tuple[str, str]]:
+    """The full site, built every way it is built, in one scratch copy: what README quotes."""
+    pp = [sys.executable, "-m", "portpages"]
+    rows: list[tuple[str, str]] = []
+    with tempfile.TemporaryDirectory(prefix="portpages-bench-") as scratch:
+        work = Path(scratch)
+        _project_copy(root, work)
+        registry = ["--registry", str(registry_csv)]
+        generate_s, _ = _timed([*pp, "generate", *registry], work)
+        sequential_s, sequential_mb, _ = _peak([*pp, "site", "--sequential", "--output", "sequential", *registry], work)
+        parallel_s, parallel_mb, _ = _peak([*pp, "site", "--full", *registry], work)
+        same = _files(work / "sequential") == _files(work / "site")
+        shutil.rmtree(work / "sequential")
+        site = work / "site"
+        pages = sorted(site.glob("**/ports/*/index.html"))
+        sizes = [p.stat().st_size for p in pages]
+        total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+        largest = max(pages, key=lambda p: p.stat().st_size)
+
+        before = _stamps(site)
+        nothing_s, _ = _timed([*pp, "site", *registry], work)
+        rewritten = sum(1 for k, v in _stamps(site).items() if before.get(k) != v)
+
+        record = work / "ports" / "22.yaml"
+        record.write_text(record.read_text("utf-8").replace("summary: >-\n  ", "summary: >-\n  Edited for the bench. ", 1), "utf-8")
+        one_s, one_mb, one_err = _peak([*pp, "site", *registry], work)
+        _timed([*pp, "site", "--full", "--output", "clean", *registry], work)
+        one_same = _files(site) == _files(work / "clean")
+
+    rows += [
+        ("registry pages generated (`portpages generate`)", f"{generate_s:.1f} s"),
+        ("sequential build (one MkDocs process, languages in turn)", f"{sequential_s:.0f} s, peak {sequential_mb} MB"),
+        ("parallel build (one MkDocs process per language)", f"{parallel_s:.0f} s, peak {parallel_mb} MB a process"),
+        ("parallel / sequential", f"{parallel_s / sequential_s:.2f}x, output {'identical' if same else 'DIFFERENT'}"),
+        ("one record changed: `portpages site`", f"{one_s:.1f} s, peak {one_mb} MB, "
+         f"{one_err.strip().splitlines()[-1].split(': ', 1)[-1]}; equal to a full build: {'yes' if one_same else 'NO'}"),
+        ("nothing changed: `portpages site`", f"{nothing_s:.2f} s, {rewritten} files rewritten"),
+        ("site size", f"{total / 2**20:.0f} MB, {len(pages)} port pages"),
+        ("port page, average", f"{sum(sizes) / len(sizes) / 1024:.1f} KB"),
+        ("port page, largest", f"{max(sizes) / 1024:.1f} KB ({largest.relative_to(site).parent.as_posix()}/)"),
+    ]
+    return rows
+
+
 def main(root: Path, registry_csv: Path | None, sizes: list[int | None]) -> int:
     print(check_cost(root), end="\n\n", flush=True)
+    if registry_csv is not None:
+        print("measure | result")
+        print("--- | ---")
+        for name, value in full_size(root, registry_csv):
+            print(f"{name} | {value}", flush=True)
+        print()
     print(" | ".join(COLUMNS))
     print(" | ".join("---" for _ in COLUMNS))
     runs = [(None, None)] + [(registry_csv, s) for s in sizes] if registry_csv else [(None, None)]

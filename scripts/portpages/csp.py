@@ -44,6 +44,24 @@ def theme_script_hashes(theme_dirs: list[str]) -> frozenset[str]:
     return frozenset(hashes)
 
 
+_PAGE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*\btype=\"application/json\")[^>]*>(.*?)</script>", re.S | re.I)
+
+
+def page_policy(html: str, site_policy: str, allowed: frozenset[str], connect: tuple[str, ...] = ()) -> str:
+    """The page with its policy narrowed to the hashes of the inline scripts it has: nine
+    hashes on every page cost 0.5 KB, and a page may run only what it holds anyway. A
+    script with a hash the theme does not have stays unlisted (the browser refuses it,
+    and scan_page reports it)."""
+    present = frozenset(script_hash(body) for body in _PAGE_SCRIPT.findall(html))
+    narrowed = policy(present & allowed, connect)
+    return html.replace(_attribute(site_policy), _attribute(narrowed), 1)
+
+
+def _attribute(text: str) -> str:
+    # As Jinja's autoescape writes the policy into content="...".
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;").replace("'", "&#39;")
+
+
 def policy(hashes: frozenset[str], connect: tuple[str, ...] = ()) -> str:
     scripts = " ".join(f"'{h}'" for h in sorted(hashes))
     return "; ".join([

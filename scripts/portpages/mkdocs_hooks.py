@@ -46,13 +46,12 @@ def on_config(config):
     analytics["feedback"] = {
         "title": t["title"],
         "ratings": [
-            {"icon": "material/emoticon-happy-outline", "name": t["good"], "data": 1, "note": t["good_note"]},
-            {"icon": "material/emoticon-sad-outline", "name": t["bad"], "data": 0, "note": t["bad_note"].replace("{issue}", issue)},
+            {"icon": "material/thumb-up-outline", "name": t["good"], "data": 1, "note": t["good_note"]},
+            {"icon": "material/thumb-down-outline", "name": t["bad"], "data": 0, "note": t["bad_note"].replace("{issue}", issue)},
         ],
     }
     config.extra["analytics"] = analytics
-    endpoint = csp.origin(analytics.get("endpoint") or "")
-    config.extra["csp"] = csp.policy(_hashes(tuple(config.theme.dirs)), (endpoint,) if endpoint else ())
+    config.extra["csp"] = csp.policy(_hashes(tuple(config.theme.dirs)), _connect(config))
     # The site's root 404.html is the default language's: without this each language's
     # build overwrites it and the last one built (German) is what a missing page shows.
     i18n = config.plugins.get("i18n")
@@ -61,6 +60,11 @@ def on_config(config):
     else:
         config.theme.static_templates.add("404.html")
     return config
+
+
+def _connect(config) -> tuple[str, ...]:
+    endpoint = csp.origin(config.extra["analytics"].get("endpoint") or "")
+    return (endpoint,) if endpoint else ()
 
 
 def _report(page, code: str, message: str) -> None:
@@ -77,6 +81,7 @@ def on_page_content(html, page, config, files):
 
 def on_post_page(output, page, config):
     output = htmlspace.compact(output)
+    output = csp.page_policy(output, config.extra["csp"], _hashes(tuple(config.theme.dirs)), _connect(config))
     for violation in csp.scan_page(output, _hashes(tuple(config.theme.dirs))):
         _report(page, "E964", f"the built page has {violation.what}")
     return output
