@@ -51,6 +51,11 @@ def on_config(config):
         ],
     }
     config.extra["analytics"] = analytics
+    # mkdocs.yml's Markdown settings are the same for every language; these two titles are
+    # words, so each language build sets its own (MkDocs reads mdx_configs for every page).
+    site = strings(config.theme["language"])["site"]
+    config.mdx_configs.setdefault("toc", {})["permalink_title"] = site["permalink"]
+    config.mdx_configs.setdefault("footnotes", {})["BACKLINK_TITLE"] = site["footnote_back"]
     config.extra["csp"] = csp.policy(_hashes(tuple(config.theme.dirs)), _connect(config))
     # The site's root 404.html is the default language's: without this each language's
     # build overwrites it and the last one built (German) is what a missing page shows.
