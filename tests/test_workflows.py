@@ -42,6 +42,18 @@ def test_main_deploys_to_pages():
     assert any(u.startswith("actions/deploy-pages") for u in uses)
 
 
+@pytest.mark.parametrize("workflow", ["deploy.yml", "pull-request.yml"])
+def test_deploy_and_preview_build_the_full_site(workflow):
+    # `make site` with no CURATED= and no REGISTRY=: the vendored registry, every language.
+    flow = yaml.safe_load((GITHUB / "workflows" / workflow).read_text())
+    runs = [step.get("run", "") for job in flow["jobs"].values() for step in job["steps"]]
+    builds = [run for run in runs if "make site" in run]
+    assert builds and not any("CURATED" in run or "REGISTRY" in run or "--curated" in run for run in builds)
+    assert (ROOT / "scripts" / "iana" / "service-names-port-numbers.csv").is_file()
+    makefile = (ROOT / "Makefile").read_text()
+    assert "$(if $(CURATED),--curated)" in makefile
+
+
 def test_feedback_issue_link_uses_an_existing_template_and_field():
     form = yaml.safe_load((GITHUB / "ISSUE_TEMPLATE" / "correction.yml").read_text())
     assert "page" in [item.get("id") for item in form["body"]]  # the widget prefills ?page=
