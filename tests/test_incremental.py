@@ -93,3 +93,53 @@ def test_a_changed_navigation_title_means_a_full_build(built):
     line = pipeline.build(built.root, built.root / "site")
     assert line.endswith("(full build: the navigation changed)"), line
     assert "Every port, retitled" in (built.root / "site" / "ports" / "63146" / "index.html").read_text("utf-8")
+
+
+def _with_registry(tmp_path, name="project"):
+    from conftest import FIXTURES
+
+    (tmp_path / name).mkdir()
+    project = make_project(tmp_path / name)
+    (project.root / "scripts" / "iana").mkdir(parents=True)
+    shutil.copy(FIXTURES / "registry" / "old.csv", project.root / "scripts" / "iana" / "service-names-port-numbers.csv")
+    return project
+
+
+def test_registry_pages_are_not_rendered_again_for_a_record_change(tmp_path):
+    project = _with_registry(tmp_path)
+    assert project.run("generate").code == 0
+    registry_page = project.root / "docs" / "ports" / "7.fr.md"
+    stamp = registry_page.stat().st_mtime_ns
+    record = project.ports / "22.yaml"
+    record.write_text(record.read_text("utf-8").replace("Fixture prose", "Edited prose"), "utf-8")
+    run = project.run("generate")
+    assert run.code == 0, run.err
+    assert registry_page.stat().st_mtime_ns == stamp
+    # What docs/ holds equals a generate from nothing.
+    clean = _with_registry(tmp_path, "clean")
+    shutil.rmtree(clean.ports)
+    shutil.copytree(project.ports, clean.ports)
+    assert clean.run("generate").code == 0
+    assert project.snapshot("docs") == clean.snapshot("docs")
+
+
+def test_a_registry_page_is_rendered_again_when_its_rows_change(tmp_path):
+    project = _with_registry(tmp_path)
+    assert project.run("generate").code == 0
+    snapshot = project.root / "scripts" / "iana" / "service-names-port-numbers.csv"
+    snapshot.write_text(snapshot.read_text("utf-8").replace("Echo,", "Echo Protocol,"), "utf-8")
+    assert project.run("generate").code == 0
+    assert "Echo Protocol" in (project.root / "docs" / "ports" / "7.md").read_text("utf-8")
+    assert "Echo Protocol" in (project.root / "docs" / "ports" / "7.de.md").read_text("utf-8")
+
+
+def test_a_registry_page_edited_by_hand_is_rendered_again(tmp_path):
+    project = _with_registry(tmp_path)
+    assert project.run("generate").code == 0
+    page = project.root / "docs" / "ports" / "7.md"
+    good = page.read_text("utf-8")
+    page.write_text("edited by hand", "utf-8")
+    record = project.ports / "22.yaml"
+    record.write_text(record.read_text("utf-8") + "\n", "utf-8")  # any input change: generate runs
+    assert project.run("generate").code == 0
+    assert page.read_text("utf-8") == good

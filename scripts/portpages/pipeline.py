@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from portpages.build import Watch
 from portpages.problems import Problem
 from portpages.project import Project, open_project
 from portpages.records import Loaded, load_records
 from portpages.registry import Registry, read_registry
+
+if TYPE_CHECKING:
+    from portpages.render import Rendered
 
 
 @dataclass(frozen=True)
@@ -44,19 +48,24 @@ def check(inputs: Inputs) -> Loaded:
     return load_records(inputs.project, inputs.registry)
 
 
-def render(inputs: Inputs, loaded: Loaded) -> dict[str, str]:
-    """Every generated page, keyed by its path under docs/ (nothing is written)."""
+def render(inputs: Inputs, loaded: Loaded, reuse=None) -> Rendered:
+    """Every generated page, keyed by its path under docs/ (nothing is written). `reuse`
+    (from the cache) names registry pages that docs/ already holds as they would be."""
+    from portpages.cache import code_key
     from portpages.history import record_dates
     from portpages.render import render_site
 
-    return render_site(inputs.project, loaded.records, inputs.registry, record_dates(inputs.project.root))
+    project = inputs.project
+    code = code_key(project.root, f"{project.site_url}\0{project.repo_url}")
+    return render_site(project, loaded.records, inputs.registry, record_dates(project.root), code,
+                       reuse or (lambda path, key: False))
 
 
-def write(inputs: Inputs, files: dict[str, str]) -> tuple[int, int]:
+def write(inputs: Inputs, rendered: Rendered) -> tuple[int, int]:
     """Changed pages into docs/, gone ones removed: (written, removed)."""
     from portpages.write import write_generated
 
-    return write_generated(inputs.project.docs_dir, files)
+    return write_generated(inputs.project.docs_dir, rendered.files, rendered.kept)
 
 
 def generate(root: Path, registry_path: Path | None = None) -> Generated:
@@ -72,10 +81,11 @@ def generate(root: Path, registry_path: Path | None = None) -> Generated:
         return Generated(count, 0, 0, tuple(Problem(*w) for w in last["warnings"]), cached=True)
     inputs = load(root, registry_path)
     loaded = check(inputs)
-    files = render(inputs, loaded)
-    written, removed = write(inputs, files)
-    cache.save(key, list(files), list(loaded.problems))
-    return Generated(len(files), written, removed, loaded.problems)
+    rendered = render(inputs, loaded, cache.reuse())
+    written, removed = write(inputs, rendered)
+    pages = [*rendered.files, *rendered.kept]
+    cache.save(key, pages, list(loaded.problems), rendered.keys)
+    return Generated(len(pages), written, removed, loaded.problems)
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from urllib.parse import quote
 
@@ -18,14 +20,28 @@ from portpages.registry import Facts, Registry
 from portpages.scaffold import new_record
 from portpages.templating import environment
 
+@dataclass(frozen=True)
+class Rendered:
+    files: dict[str, str]  # path under docs/ -> its text
+    kept: frozenset[str] = frozenset()  # pages not rendered again: docs/ holds them as they would be
+    keys: dict[str, str] = field(default_factory=dict)  # registry page -> hash of what it is made of
+
+
 def render_site(project: Project, records: tuple[Record, ...], registry: Registry | None = None,
-                dates: dict[str, tuple[str, str]] | None = None) -> dict[str, str]:
-    """Every generated page, keyed by its path under docs/."""
+                dates: dict[str, tuple[str, str]] | None = None, code: str = "",
+                reuse: Callable[[str, str], bool] = lambda path, key: False) -> Rendered:
+    """Every generated page, keyed by its path under docs/.
+
+    A registry page is made of its port's registry rows, the language and the code
+    (templates, strings, settings: `code`), nothing else. When `reuse(path, key)` says
+    docs/ already holds that page made of the same, it is not rendered again: a changed
+    record then costs its own pages and the lists, not 19,000 registry pages."""
     files: dict[str, str] = {}
+    kept: set[str] = set()
+    keys: dict[str, str] = {}
     env = environment(project.markdown)
     by_port = {r.port: r for r in records}
     registry_only = [p for p in registry.assigned_ports() if p not in by_port] if registry else []
-    new_urls = {p: _new_record_url(project, p, registry) for p in registry_only}
     for lang in project.languages:
         t = strings(lang)
         suffix = "" if lang == project.default else f".{lang}"
@@ -33,7 +49,12 @@ def render_site(project: Project, records: tuple[Record, ...], registry: Registr
         for record in records:
             files[f"ports/{record.port}{suffix}.md"] = render_port(project, record, lang, t, by_port, registry)
         for port in registry_only:
-            files[f"ports/{port}{suffix}.md"] = render_registry_port(project, port, t, registry, new_urls[port])
+            path = f"ports/{port}{suffix}.md"
+            keys[path] = hashlib.sha256(f"{code}\0{lang}\0{registry.at(port)!r}".encode()).hexdigest()
+            if reuse(path, keys[path]):
+                kept.add(path)
+            else:
+                files[path] = render_registry_port(project, port, t, registry, _new_record_url(project, port, registry))
         files[f"ports/index{suffix}.md"] = env.get_template("ports-index.md.j2").render(
             t=t, rows=rows, registry_only=len(registry_only))
         messages = _lookup_messages(t)
@@ -54,7 +75,7 @@ def render_site(project: Project, records: tuple[Record, ...], registry: Registr
         )
     files["lookup/ports.js"] = lookup_data(records, registry, registry_only)
     files.update(api_files(project, records, registry, registry_only, dates or {}))
-    return files
+    return Rendered(files, frozenset(kept), keys)
 
 
 def _lookup_messages(t: dict) -> dict:
@@ -67,10 +88,11 @@ def lookup_data(records: tuple[Record, ...], registry: Registry | None, registry
     """What the lookup needs to answer any port without a server: which ports have pages,
     which the registry reserves. Everything else below 49152 is unassigned."""
     pages = sorted({r.port for r in records} | set(registry_only))
+    registry_pages = set(registry_only)
     reserved: list[list[int]] = []
     if registry is not None:
         for port in range(49152):
-            if port not in registry_only and registry.status(port) == "reserved":
+            if port not in registry_pages and registry.status(port) == "reserved":
                 if reserved and reserved[-1][1] == port - 1:
                     reserved[-1][1] = port
                 else:

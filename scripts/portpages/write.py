@@ -28,10 +28,11 @@ def write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)  # readers never see half a file
 
 
-def write_generated(docs_dir: Path, files: dict[str, str]) -> tuple[int, int]:
-    """Write changed files, remove pages no longer generated. Returns (written, removed)."""
+def write_generated(docs_dir: Path, files: dict[str, str], kept: frozenset[str] = frozenset()) -> tuple[int, int]:
+    """Write changed files, remove pages no longer generated (neither in `files` nor
+    `kept`, the pages left as they are). Returns (written, removed)."""
     try:
-        return _write_generated(docs_dir, files)
+        return _write_generated(docs_dir, files, kept)
     except OSError as exc:
         where = Path(exc.filename).as_posix() if exc.filename else docs_dir.as_posix()
         try:
@@ -41,7 +42,7 @@ def write_generated(docs_dir: Path, files: dict[str, str]) -> tuple[int, int]:
         raise Failed([Problem(where, 1, 1, "E970", f"cannot write {where}: {exc.strerror}; make docs/ writable (the site was not rebuilt)")]) from None
 
 
-def _write_generated(docs_dir: Path, files: dict[str, str]) -> tuple[int, int]:
+def _write_generated(docs_dir: Path, files: dict[str, str], kept: frozenset[str]) -> tuple[int, int]:
     written = 0
     for rel in sorted(files):
         path = docs_dir / rel
@@ -53,7 +54,7 @@ def _write_generated(docs_dir: Path, files: dict[str, str]) -> tuple[int, int]:
             pass
         write_atomic(path, data)
         written += 1
-    stale = sorted(_generated_files(docs_dir) - set(files))
+    stale = sorted(_generated_files(docs_dir) - set(files) - kept)
     for rel in stale:
         (docs_dir / rel).unlink()
     return written, len(stale)
