@@ -139,6 +139,26 @@ def _stamps(site: Path) -> dict[str, int]:
     return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
 
 
+PARTS = (("head", "head"), ("header (search, language)", "header"), ("navigation", "nav.md-nav--primary"),
+         ("contents", "nav.md-nav--secondary"), ("feedback", "form.md-feedback"), ("footer", "footer"))
+
+
+def where_it_goes(html: str) -> str:
+    """A page's bytes by part: what every page pays for, and the article itself."""
+    import gzip
+
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(html)
+    sizes = {name: len(node.html.encode()) for name, selector in PARTS if (node := tree.css_first(selector))}
+    article = tree.css_first("article")
+    article_bytes = len(article.html.encode()) - sizes.get("feedback", 0) if article else 0
+    total = len(html.encode())
+    rest = total - article_bytes - sum(sizes.values())
+    parts = ", ".join(f"{name} {size / 1024:.1f}" for name, size in [("article", article_bytes), *sizes.items(), ("rest", rest)])
+    return f"{total / 1024:.1f} KB ({len(gzip.compress(html.encode(), 9)) / 1024:.1f} KB gzipped): {parts}"
+
+
 def full_size(root: Path, registry_csv: Path) -> list[tuple[str, str]]:
     """The full site, built every way it is built, in one scratch copy: what README quotes."""
     pp = [sys.executable, "-m", "portpages"]
@@ -161,6 +181,10 @@ def full_size(root: Path, registry_csv: Path) -> list[tuple[str, str]]:
         total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
         largest = max(pages, key=lambda p: p.stat().st_size)
 
+        curated = {int(p.name.split(".")[0]) for p in (work / "ports").glob("*.yaml")}
+        registry_page = next(p for p in sorted(site.glob("ports/*/index.html")) if int(p.parent.name) not in curated)
+        registry_cost = where_it_goes(registry_page.read_text("utf-8"))
+        largest_cost = where_it_goes(largest.read_text("utf-8"))
         before = _stamps(site)
         nothing_s, _ = _timed([*pp, "site", *registry], work)
         rewritten = sum(1 for k, v in _stamps(site).items() if before.get(k) != v)
@@ -184,6 +208,8 @@ def full_size(root: Path, registry_csv: Path) -> list[tuple[str, str]]:
         ("site size", f"{total / 2**20:.0f} MB, {len(pages)} port pages"),
         ("port page, average", f"{sum(sizes) / len(sizes) / 1024:.1f} KB"),
         ("port page, largest", f"{max(sizes) / 1024:.1f} KB ({largest.relative_to(site).parent.as_posix()}/)"),
+        (f"where a registry page's bytes go ({registry_page.relative_to(site).parent.as_posix()}/)", registry_cost),
+        ("where the largest page's bytes go", largest_cost),
     ]
     return rows
 
