@@ -38,6 +38,7 @@ class _Process:
     site: Path
     scratch: Path  # its problems, progress and output files
     only: list[str] | None = None  # site paths of the pages to build; None: all
+    sources: tuple[str, ...] = ()  # with `only`: the docs/ Markdown files to load
     popen: subprocess.Popen | None = None
 
     @property
@@ -86,7 +87,7 @@ class Outdated(Exception):
     """An incremental update found something only a full build gets right."""
 
 
-def update_site(root: Path, output: Path, pages: dict[str, list[str]], copies: tuple[str, ...],
+def update_site(root: Path, output: Path, pages: dict[str, list[str]], copies: tuple[str, ...], sources: tuple[str, ...],
                 config_file: str = "mkdocs.yml", languages: tuple[str, ...] = ("en",), watch: Watch | None = None) -> int:
     """Rebuild `pages` (language -> site paths) into staging folders, prove the rest of the
     site still holds, then put them in place with their search entries and the copied
@@ -95,7 +96,7 @@ def update_site(root: Path, output: Path, pages: dict[str, list[str]], copies: t
     try:
         for language in languages:
             site = Path(tempfile.mkdtemp(prefix=f".{output.name}-{language}-", dir=output.parent))
-            processes.append(_Process(language, site, Path(tempfile.mkdtemp(prefix="portpages-build-")), pages[language]))
+            processes.append(_Process(language, site, Path(tempfile.mkdtemp(prefix="portpages-build-")), pages[language], sources))
         _run(root, config_file, processes, len(processes), watch)
         for process in processes:
             _same_frame(process, output, languages)
@@ -190,7 +191,7 @@ def _start(root: Path, config_file: str, process: _Process) -> _Process:
            "PORTPAGES_PROBLEMS": str(process.scratch / "problems.json"),
            "PORTPAGES_PROGRESS": str(process.scratch / "progress")}
     if process.only is not None:
-        (process.scratch / "only.json").write_text(json.dumps(process.only), encoding="utf-8")
+        (process.scratch / "only.json").write_text(json.dumps({"pages": process.only, "sources": process.sources}), encoding="utf-8")
         env["PORTPAGES_ONLY"] = str(process.scratch / "only.json")
     args = [sys.executable, "-m", "portpages.mkdocs_run", config_file, str(process.site)]
     if process.language:

@@ -195,9 +195,10 @@ def cmd_registry(args) -> int:
 
 def cmd_registry_changes(args) -> int:
     """Markdown summary of what a registry refresh changes (the refresh pull request's body)."""
-    from portpages.registrychanges import cmd_registry_changes as changes
+    from portpages.registrychanges import report
 
-    return changes(args)
+    sys.stdout.write(report(Path(args.root).resolve(), Path(args.old), Path(args.new)))
+    return 0
 
 
 def cmd_bench(args) -> int:
@@ -220,22 +221,10 @@ def cmd_serve(args) -> int:
     """Live preview: the site built as `portpages site` builds it, rebuilt when a record changes."""
     from portpages.preview import serve
 
-    ports = Path(args.root).resolve() / "ports"
+    root = Path(args.root).resolve()
     args.output, args.sequential, args.jobs, args.full = "site", False, None, False
 
-    def state():
-        return sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in ports.glob("*.yaml"))
-
-    seen = [state()]
-
-    def changed() -> bool:
-        now = state()
-        if now == seen[0]:
-            return False
-        seen[0] = now
-        return True
-
-    def rebuild():
+    def rebuild() -> tuple[Problem, ...]:
         try:
             cmd_site(args)
             return ()
@@ -244,7 +233,7 @@ def cmd_serve(args) -> int:
             return tuple(p for p in failed.problems if p.is_error)
 
     print(f"serving site/ on http://{args.dev_addr}/ (Ctrl-C stops)", file=sys.stderr)
-    serve(Path(args.root).resolve() / "site", args.dev_addr, rebuild, changed)
+    serve(root / "site", args.dev_addr, rebuild, root / "ports")
     return 0
 
 

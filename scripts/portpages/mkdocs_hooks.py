@@ -64,6 +64,9 @@ def on_config(config):
         config.theme.static_templates.discard("404.html")
     else:
         config.theme.static_templates.add("404.html")
+    # The build writes the one sitemap from the finished site (sitemap.py); the plugin's
+    # would list only this process's language and costs seconds to render at full size.
+    config.theme.static_templates.discard("sitemap.xml")
     return config
 
 

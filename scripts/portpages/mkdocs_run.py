@@ -90,10 +90,11 @@ class _Progress:
         os.replace(tmp, self.path)
 
 
-def _instrument(progress: _Progress, only: frozenset[str] | None) -> None:
-    """Count and free each page as it is written; with `only` (site paths), build just those
-    pages and copy no static files: an incremental update (incremental.py) takes the rest
-    from the last build."""
+def _instrument(progress: _Progress, only: frozenset[str] | None, sources: frozenset[str] = frozenset()) -> None:
+    """Count and free each page as it is written. With `only` (site paths), build just those
+    pages, load only the Markdown files in `sources` (the pages, what they link to, the
+    navigation) and copy no static files: an incremental update (incremental.py) takes the
+    rest from the last build."""
     from mkdocs.commands import build
     from mkdocs.structure.files import Files
 
@@ -126,6 +127,13 @@ def _instrument(progress: _Progress, only: frozenset[str] | None) -> None:
     build._populate_page, build._build_page = _populate_page, _build_page
     if only is not None:
         Files.copy_static_files = lambda self, dirty=False, **kwargs: None
+        get_files = build.get_files
+
+        def some_files(config):
+            files = get_files(config)
+            return Files([f for f in files if not f.is_documentation_page() or f.src_uri in sources])
+
+        build.get_files = some_files
 
 
 def run(config_file: str, site_dir: str, language: str | None) -> None:
@@ -161,8 +169,12 @@ def main(argv: list[str]) -> int:
     fast_highlight()
     searchparse.install()
     only = os.environ.get("PORTPAGES_ONLY")
-    _instrument(_Progress(os.environ.get("PORTPAGES_PROGRESS")),
-                frozenset(json.loads(open(only, encoding="utf-8").read())) if only else None)
+    if only:
+        with open(only, encoding="utf-8") as listed:
+            wanted = json.load(listed)
+        _instrument(_Progress(os.environ.get("PORTPAGES_PROGRESS")), frozenset(wanted["pages"]), frozenset(wanted["sources"]))
+    else:
+        _instrument(_Progress(os.environ.get("PORTPAGES_PROGRESS")), None)
     config_file, site_dir, *rest = argv
     try:
         run(config_file, site_dir, rest[0] if rest else None)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from portpages.build import Watch
-from portpages.problems import Problem
+from portpages.problems import Failed, Problem
 from portpages.project import Project, open_project
 from portpages.records import Loaded, load_records
 from portpages.registry import Registry, read_registry
@@ -117,11 +117,16 @@ def build(root: Path, output: Path, offline: bool = False, dist: Path | None = N
         if not plan.count:
             return f"{_shown(project.root, output)}/ is up to date"
         try:
-            rebuilt = update_site(project.root, output, plan.pages, plan.copies, CONFIG, project.languages, options.watch)
+            rebuilt = update_site(project.root, output, plan.pages, plan.copies, plan.sources, CONFIG, project.languages,
+                                  options.watch)
             incremental.save(project.root, output, CONFIG, project.languages, plan.docs)
             return f"{_shown(project.root, output)}/ updated: {rebuilt} pages rebuilt"
         except Outdated as why:
             reason = str(why)
+        except Failed:
+            # MkDocs stopped on the few pages (a link to a page the update did not load, say):
+            # the full build shows any real problem with every page in view.
+            reason = "the update stopped"
     shown = build_site(project.root, output, languages=project.languages, site_url=project.site_url, **how)
     incremental.save(project.root, output, CONFIG, project.languages, plan.docs)
     return f"{shown}/ built (full build: {reason})"

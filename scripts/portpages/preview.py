@@ -55,12 +55,25 @@ def _error_page(problems: tuple[Problem, ...]) -> bytes:
             f"<h1>The records have errors</h1><p>Fix them and this page comes back.</p><ul>{lines}</ul>").encode("utf-8")
 
 
-def serve(site: Path, address: str, rebuild: Callable[[], tuple[Problem, ...]], changed: Callable[[], bool],
+def _records(ports: Path) -> list[tuple[str, int, int]]:
+    found = []
+    for path in ports.glob("*.yaml"):
+        try:
+            stat = path.stat()
+        except OSError:  # removed while we looked
+            continue
+        found.append((path.name, stat.st_mtime_ns, stat.st_size))
+    return sorted(found)
+
+
+def serve(site: Path, address: str, rebuild: Callable[[], tuple[Problem, ...]], ports: Path,
           interval: float = 0.5) -> None:
-    """Serve `site` on host:port until interrupted; `rebuild()` returns the errors of a
-    failed build (the last good site stays served behind the error page)."""
+    """Serve `site` on host:port until interrupted, calling rebuild() first and whenever a
+    record in `ports` changes. rebuild() returns the errors of a failed build: every page
+    shows them until a rebuild succeeds (the last good site stays behind them)."""
     host, _, port = address.rpartition(":")
     state = _State()
+    seen = _records(ports)
     state.problems = rebuild()
     server = http.server.ThreadingHTTPServer((host or "127.0.0.1", int(port)), _handler(site, state))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -68,7 +81,9 @@ def serve(site: Path, address: str, rebuild: Callable[[], tuple[Problem, ...]], 
     try:
         stop = threading.Event()
         while not stop.wait(interval):
-            if changed():
+            now = _records(ports)
+            if now != seen:
+                seen = now
                 state.problems = rebuild()
     finally:
         server.shutdown()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -362,11 +361,9 @@ def _read(paths: list[Path]) -> list[Registry]:
     return registries
 
 
-def cmd_registry_changes(args) -> int:
-    """Print the Markdown summary of what changes from args.old to args.new (paths)."""
-    project = open_project(Path(args.root).resolve())
-    paths = [Path(args.old), Path(args.new)]
-    old, new = _read(paths)
+def report(root: Path, old_path: Path, new_path: Path) -> str:
+    """The Markdown summary of what changes from old_path to new_path (CSV files)."""
+    project = open_project(root)
+    old, new = _read([old_path, new_path])
     contradicted, others = contradictions(project, new)
-    sys.stdout.write(summary(compare(old, new), contradicted, label(paths[0], old), label(paths[1], new), others))
-    return 0
+    return summary(compare(old, new), contradicted, label(old_path, old), label(new_path, new), others)
