@@ -143,3 +143,17 @@ def test_a_registry_page_edited_by_hand_is_rendered_again(tmp_path):
     record.write_text(record.read_text("utf-8") + "\n", "utf-8")  # any input change: generate runs
     assert project.run("generate").code == 0
     assert page.read_text("utf-8") == good
+
+
+def test_field_checks_remembered_between_runs_report_the_same_problems(tmp_path):
+    project = make_project(tmp_path)
+    record = project.ports / "22.yaml"
+    good = record.read_text("utf-8")
+    record.write_text(good.replace("Fixture prose", "Fixture <b>bold</b> prose", 1), "utf-8")
+    first = project.run("generate")
+    assert (project.root / ".cache" / "fields.json").is_file()
+    second = project.run("generate")  # the field's check now comes from .cache/fields.json
+    assert first.code == second.code == 1
+    assert [line for line in first.lines if " E503 " in line] == [line for line in second.lines if " E503 " in line] != []
+    record.write_text(good, "utf-8")
+    assert project.run("generate").code == 0

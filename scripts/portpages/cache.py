@@ -99,3 +99,49 @@ class Cache:
             write_atomic(self.path, json.dumps(data).encode("utf-8"))
         except OSError:
             pass  # only a shortcut for the next run is lost
+
+
+class FieldChecks:
+    """What checking each Markdown field found, kept in .cache/ between runs: a field
+    renders the same until its text, its key list or the checker's code changes."""
+
+    def __init__(self, root: Path):
+        self.path = root / ".cache" / "fields.json"
+        self.code = code_key(root, "fields")
+        try:
+            data = json.loads(self.path.read_text("utf-8"))
+            fields = data["fields"] if data.get("code") == self.code else {}
+            self.checked = _Used({digest: _checked(value) for digest, value in fields.items()})
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.checked = _Used()
+
+    def save(self) -> None:
+        """The fields this run asked for: text no record holds any more is forgotten."""
+        from dataclasses import astuple
+
+        fields = {digest: [[astuple(f) for f in c.findings], list(c.citations)]
+                  for digest, c in self.checked.items() if digest in self.checked.used}
+        try:
+            write_atomic(self.path, json.dumps({"code": self.code, "fields": fields}).encode("utf-8"))
+        except OSError:
+            pass  # the next run checks every field again, nothing worse
+
+
+class _Used(dict):
+    """A dict that remembers which keys were read."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.used: set = set()
+
+    def __getitem__(self, key):
+        self.used.add(key)
+        return super().__getitem__(key)
+
+
+def _checked(value):
+    from portpages.markup import Checked, Finding
+
+    findings, citations = value
+    return Checked(tuple(Finding(code, message, tuple(needle) if isinstance(needle, list) else needle)
+                         for code, message, needle in findings), tuple(citations))

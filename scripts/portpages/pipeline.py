@@ -43,9 +43,10 @@ def load(root: Path, registry_path: Path | None = None) -> Inputs:
     return Inputs(project, read_registry(registry_path) if registry_path else None, registry_path)
 
 
-def check(inputs: Inputs) -> Loaded:
-    """Every record and translation, checked; Failed lists every error."""
-    return load_records(inputs.project, inputs.registry)
+def check(inputs: Inputs, checked: dict | None = None) -> Loaded:
+    """Every record and translation, checked; Failed lists every error. `checked`: what
+    earlier runs found in each Markdown field (cache.FieldChecks)."""
+    return load_records(inputs.project, inputs.registry, checked)
 
 
 def render(inputs: Inputs, loaded: Loaded, reuse=None) -> Rendered:
@@ -70,7 +71,7 @@ def write(inputs: Inputs, rendered: Rendered) -> tuple[int, int]:
 
 def generate(root: Path, registry_path: Path | None = None) -> Generated:
     """Load, check, render and write, or nothing at all when no input changed since last time."""
-    from portpages.cache import Cache, inputs_key
+    from portpages.cache import Cache, FieldChecks, inputs_key
 
     project = open_project(root)
     cache = Cache(project.root)
@@ -80,7 +81,11 @@ def generate(root: Path, registry_path: Path | None = None) -> Generated:
         count = len(last["pages"])
         return Generated(count, 0, 0, tuple(Problem(*w) for w in last["warnings"]), cached=True)
     inputs = load(root, registry_path)
-    loaded = check(inputs)
+    fields = FieldChecks(project.root)
+    try:
+        loaded = check(inputs, fields.checked)
+    finally:
+        fields.save()
     rendered = render(inputs, loaded, cache.reuse())
     written, removed = write(inputs, rendered)
     pages = [*rendered.files, *rendered.kept]

@@ -47,8 +47,9 @@ def _files(ports_dir: Path) -> list[Path]:
         raise Failed([Problem(shown, 1, 1, "E006", f"cannot list {shown}/: {exc.strerror}")]) from None
 
 
-def load_records(project: Project, registry=None) -> Loaded:
-    """Read, check and convert every record and overlay. Raises Failed listing every error."""
+def load_records(project: Project, registry=None, checked: dict | None = None) -> Loaded:
+    """Read, check and convert every record and overlay. Raises Failed listing every error.
+    `checked` remembers rendered fields' checks between runs (see rules._checked)."""
     ports_dir, languages = project.ports_dir, project.languages
     problems: list[Problem] = []
     english: dict[int, Document] = {}
@@ -84,7 +85,7 @@ def load_records(project: Project, registry=None) -> Loaded:
             english[int(match.group(1))] = doc
 
     # A broken record is reported once, in its own file: rules elsewhere still see it exists.
-    ctx = rules.Context(frozenset(present), languages, english, registry, project.markdown)
+    ctx = rules.Context(frozenset(present), languages, english, registry, project.markdown, checked=checked)
     for doc in english.values():
         problems.extend(rules.run(doc, ctx, "record"))
     for doc, _ in overlays:

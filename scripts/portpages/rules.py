@@ -7,6 +7,8 @@ here so that the rule reference in CONTRIBUTING and the site is generated from o
 
 from __future__ import annotations
 
+import hashlib
+
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -27,6 +29,7 @@ class Context:
     registry: object | None = None  # registry.Registry when a registry file is given
     markdown: markup.Config | None = None  # the site's Markdown, to render text as pages do
     rendered: dict = field(default_factory=dict)  # path -> each Markdown field of that file, checked once
+    checked: dict | None = None  # field digest -> markup.Checked, kept between runs (cache.FieldChecks)
 
 
 @dataclass(frozen=True)
@@ -155,10 +158,21 @@ def rendered(doc: Document, ctx: Context) -> list[tuple[tuple, str, markup.Check
                 found = markup.Checked((markup.Finding("E507", f"more than {MAX_RECORD_BRACKETS} '[' in this file's text, "
                                                        "counted up to here; write fewer links and citations"),), ())
             else:
-                found = markup.check_field(text, policy, ctx.markdown, keys)
+                found = _checked(text, policy, keys, ctx)
             out.append((at, text, found))
         ctx.rendered[key] = out
     return ctx.rendered[key]
+
+
+def _checked(text: str, policy: markup.Policy, keys: tuple[str, ...], ctx: Context) -> markup.Checked:
+    """check_field's answer, from the last runs' when the same text was checked the same way
+    (rendering every field of every record is most of a check's time)."""
+    if ctx.checked is None:
+        return markup.check_field(text, policy, ctx.markdown, keys)
+    digest = hashlib.sha256("\0".join((policy.name, " ".join(keys), text)).encode("utf-8")).hexdigest()
+    if digest not in ctx.checked:
+        ctx.checked[digest] = markup.check_field(text, policy, ctx.markdown, keys)
+    return ctx.checked[digest]
 
 
 def _markup_rule(code: str):
