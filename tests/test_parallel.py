@@ -22,8 +22,9 @@ def both(tmp_path_factory):
     project = make_project(tmp_path_factory.mktemp("parallel"))
     parallel = project.run("site", "--output", "parallel")
     sequential = project.run("site", "--sequential", "--output", "sequential")
-    assert parallel.code == 0, parallel.err
-    assert sequential.code == 0, sequential.err
+    one_at_a_time = project.run("site", "--jobs", "1", "--output", "one-at-a-time")
+    for run in (parallel, sequential, one_at_a_time):
+        assert run.code == 0, run.err
     return project, parallel
 
 
@@ -35,6 +36,7 @@ def test_parallel_and_sequential_builds_write_the_same_files(both):
     assert differ == []
     # The comparison covers every language's pages and indexes, not one language.
     assert {"index.html", "fr/index.html", "de/index.html", "fr/search/search_index.json", "sitemap.xml"} <= set(parallel)
+    assert project.snapshot("one-at-a-time") == parallel  # --jobs 1: the same processes, in turn
 
 
 def test_each_language_built_alone_keeps_its_paths_words_and_switcher(both):
