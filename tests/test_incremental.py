@@ -157,3 +157,14 @@ def test_field_checks_remembered_between_runs_report_the_same_problems(tmp_path)
     assert [line for line in first.lines if " E503 " in line] == [line for line in second.lines if " E503 " in line] != []
     record.write_text(good, "utf-8")
     assert project.run("generate").code == 0
+
+
+def test_a_missing_search_index_means_a_full_build(built):
+    _site(built)
+    (built.root / "site" / "fr" / "search" / "search_index.json").unlink()
+    record = built.ports / "22.yaml"
+    record.write_text(record.read_text("utf-8").replace("Fixture prose", "Prose edited once more"), "utf-8")
+    line = _site(built)
+    # The manifest notices the deleted file first; either way the site is rebuilt whole.
+    assert "(full build: " in line, line
+    assert (built.root / "site" / "fr" / "search" / "search_index.json").is_file()

@@ -108,6 +108,10 @@ def update_site(root: Path, output: Path, pages: dict[str, list[str]], copies: t
             write_atomic(output / rel, (root / "docs" / rel).read_bytes())
         for language, index in indexes.items():
             write_index(output if language == languages[0] else output / language, index)
+    except OSError as exc:
+        # No manifest is saved, so the next build is a full one and mends a half-made update.
+        shown = output.name
+        raise Failed([Problem(shown, 1, 1, "E970", f"cannot update {shown}/: {exc.strerror}; make it writable, and the next build rebuilds it in full")]) from None
     finally:
         for process in processes:
             shutil.rmtree(process.site, ignore_errors=True)
@@ -139,7 +143,10 @@ def _same_frame(process: _Process, output: Path, languages: tuple[str, ...]) -> 
 def _patched_index(process: _Process, output: Path, languages: tuple[str, ...]) -> dict:
     """The language's search index with the rebuilt pages' entries swapped in, in place."""
     prefix = "" if process.language == languages[0] else f"{process.language}/"
-    index = json.loads((output / prefix / "search" / "search_index.json").read_text("utf-8"))
+    try:
+        index = json.loads((output / prefix / "search" / "search_index.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        raise Outdated("the last build's search index is missing or broken") from None
     fresh: dict[str, list] = {}
     for doc in read_index(process.site)["docs"]:
         location = doc["location"].removeprefix(prefix)

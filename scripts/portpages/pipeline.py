@@ -128,7 +128,9 @@ def build(root: Path, output: Path, offline: bool = False, dist: Path | None = N
             return f"{_shown(project.root, output)}/ updated: {rebuilt} pages rebuilt"
         except Outdated as why:
             reason = str(why)
-        except Failed:
+        except Failed as failed:
+            if any(p.code == "E970" for p in failed.problems):
+                raise  # the site folder cannot be written: a full build cannot either
             # MkDocs stopped on the few pages (a link to a page the update did not load, say):
             # the full build shows any real problem with every page in view.
             reason = "the update stopped"
