@@ -15,7 +15,6 @@ import html
 import os
 import re
 import shutil
-import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass

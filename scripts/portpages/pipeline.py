@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from portpages.build import Watch
+from portpages.processes import Watch
 from portpages.problems import Failed, Problem
 from portpages.project import Project, open_project
 from portpages.records import Loaded, load_records
@@ -113,7 +113,8 @@ def build(root: Path, output: Path, offline: bool = False, dist: Path | None = N
 
         return build_offline(project.root, project.languages, output, dist or project.root / "dist", **how)
     from portpages import incremental
-    from portpages.build import Outdated, build_site, update_site
+    from portpages.build import build_site
+    from portpages.update import Outdated, update_site
 
     output = output if output.is_absolute() else project.root / output
     plan = incremental.plan(project.root, output, CONFIG, project.languages, project.nav)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
