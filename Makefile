@@ -55,7 +55,8 @@ translations: $(VENV)/.site
 registry: $(VENV)/.site
 	$(PP) registry
 
-# Builds sites of several sizes and prints their cost; takes several minutes.
+# Builds the full site every way it is built (side by side in one run) and smaller sites,
+# and prints what they cost: about 20 minutes. The README's figures come from it.
 BENCH_REGISTRY ?= $(or $(REGISTRY),scripts/iana/service-names-port-numbers.csv)
 bench: $(VENV)/.site
 	$(PP) bench --registry $(BENCH_REGISTRY)

@@ -103,6 +103,7 @@ def test_a_terminal_shows_each_languages_progress(tmp_path):
         shown += chunk
     assert proc.wait() == 0, shown.decode(errors="replace")
     text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown.decode(errors="replace"))
+    assert "checking the records and writing the pages into docs/" in text
     for lang in ("en", "fr", "de"):
         assert re.search(rf"\b{lang}\b.*\d+/\d+ pages", text), text
     assert "site: site/ built" in text

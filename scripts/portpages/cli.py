@@ -74,8 +74,10 @@ def cmd_check(args) -> int:
 
 def cmd_generate(args) -> int:
     from portpages import pipeline
+    from portpages.progress import BuildProgress
 
-    done = pipeline.generate(Path(args.root).resolve(), _registry_path(args))
+    with BuildProgress().stage("checking the records and writing the pages into docs/"):
+        done = pipeline.generate(Path(args.root).resolve(), _registry_path(args))
     _report(done.warnings)
     unchanged = done.pages - done.written
     print(f"{done.pages} pages: {done.written} written, {done.removed} removed, {unchanged} unchanged"

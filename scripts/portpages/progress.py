@@ -40,6 +40,17 @@ class BuildProgress:
         if self._bars is not None:
             self._bars.stop()
 
+    def stage(self, what: str):
+        """A spinner with `what` and the time while a stage without pages to count runs
+        (checking and generating); nothing in a log."""
+        from contextlib import nullcontext
+
+        if not self.live:
+            return nullcontext()
+        from rich.console import Console
+
+        return Console(file=self.stream).status(what)
+
     @property
     def elapsed(self) -> float:
         return time.monotonic() - self.started
