@@ -8,6 +8,7 @@ here so that the rule reference in CONTRIBUTING and the site is generated from o
 from __future__ import annotations
 
 import hashlib
+import re
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -190,6 +191,16 @@ def no_placeholders(doc: Document, ctx: Context):
     for at, text in _strings(doc.data):
         if "TODO" in text:
             yield doc.problem(at, "E105", "replace this TODO from the template with real text", needle="TODO")
+
+
+@rule("E106", "title-repeats-port", "The title names the port's own number, which every page title already starts with.",
+      "Leave the number out of the title: pages read \"Port N: <title>\".", kind="record+overlay")
+def title_without_port(doc: Document, ctx: Context):
+    title = doc.data.get("title")
+    port = doc.path.rsplit("/", 1)[-1].split(".")[0]
+    if isinstance(title, str) and port.isdigit() and re.search(rf"(?<![\d.]){port}(?![\d.])", title):
+        yield doc.problem(("title",), "E106", f"the title repeats the port number {port}; pages already show \"Port {port}: …\", so leave it out",
+                          needle=port)
 
 
 @rule("E202", "port-file-name", "The port in the record differs from the number in its file name.", "Make `port:` equal the file name's number, or rename the file.")
