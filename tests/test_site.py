@@ -22,9 +22,11 @@ def test_french_port_page_has_feedback_footnotes_related_and_tabs(built_site):
     # Related port links to its page, with its title; the range to its range page.
     assert '<a href="../63146/">Port 63146\u00a0: Second fixture port</a>' in html
     assert 'href="../../ranges/dynamic/"' in html
-    # macOS, Linux and Windows tabs.
-    labels = re.findall(r'<label for="__tabbed_1_\d">([^<]+)</label>', html)
-    assert labels == ["macOS", "Linux", "Windows"]
+    # Linux, macOS and Windows tabs, in that order in every section; PowerShell named where it is.
+    sets = [re.findall(rf'<label for="__tabbed_{n}_\d">([^<]+)</label>', html) for n in (1, 2, 3)]
+    assert sets == [["Linux", "macOS", "Windows: PowerShell"], ["Linux", "macOS", "Windows: PowerShell"],
+                    ["Linux: ufw", "Linux: firewalld", "Linux: nftables", "macOS: pf", "Windows: PowerShell"]]
+    assert "Get-NetTCPConnection -LocalPort 60767" in re.sub(r"<[^>]+>", "", html)
     assert "sudo lsof -nP -iTCP:60767 -sTCP:LISTEN" in re.sub(r"<[^>]+>", "", html)
     # Edit link to the YAML file that holds this page's text.
     assert 'href="https://github.com/portpages/portpages/edit/main/ports/60767.fr.yaml"' in html
@@ -102,3 +104,13 @@ def test_every_port_page_has_check_test_and_firewall_sections_in_every_language(
                 assert word in html, (prefix, port, word)
     linux = _html(built_site, "de/ports/22/index.html")
     assert "sudo ufw allow 22/tcp" in linux and "New-NetFirewallRule" in linux
+
+
+def test_the_firewall_introduction_says_what_its_commands_do(built_site):
+    # Each tab holds pairs: open, then block (or, for firewalld, take the opening away).
+    html = _html(built_site, "ports/22/index.html")
+    intro = re.search(r'id="firewall".*?<p>(.*?)</p>', html, re.S).group(1)
+    assert "opens the port" in intro and "blocks it" in intro and "firewalld" in intro
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "sudo ufw allow 22/tcp\nsudo ufw deny 22/tcp" in text
+    assert "--add-port=22/tcp\nsudo firewall-cmd --permanent --remove-port=22/tcp" in text

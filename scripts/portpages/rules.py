@@ -194,7 +194,7 @@ def no_placeholders(doc: Document, ctx: Context):
 
 
 @rule("E106", "title-repeats-port", "The title names the port's own number, which every page title already starts with.",
-      "Leave the number out of the title: pages read \"Port N: <title>\".", kind="record+overlay")
+      "Leave the number out of the title: every page title already reads `Port N: …`.", kind="record+overlay")
 def title_without_port(doc: Document, ctx: Context):
     title = doc.data.get("title")
     port = doc.path.rsplit("/", 1)[-1].split(".")[0]
