@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from conftest import make_project
 
 
@@ -114,3 +116,12 @@ def test_the_firewall_introduction_says_what_its_commands_do(built_site):
     text = re.sub(r"<[^>]+>", "", html)
     assert "sudo ufw allow 22/tcp\nsudo ufw deny 22/tcp" in text
     assert "--add-port=22/tcp\nsudo firewall-cmd --permanent --remove-port=22/tcp" in text
+
+
+@pytest.mark.parametrize("page, words", [("ports/22/index.html", "Made with "), ("fr/ports/22/index.html", "Réalisé avec "),
+                                         ("de/ports/22/index.html", "Erstellt mit ")])
+def test_the_footer_credit_is_in_the_pages_language(built_site, page, words):
+    footer = re.search(r'<div class="md-copyright">(.*?)</div>', _html(built_site, page), re.S).group(1)
+    assert footer.strip().startswith(words)
+    # The product's name stays English, and says so to a screen reader.
+    assert '<a href="https://squidfunk.github.io/mkdocs-material/" target="_blank" rel="noopener" lang="en">Material for MkDocs</a>' in footer
