@@ -9,11 +9,12 @@ file in the site folder.
 The generator already rewrites every page whose text depends on a changed record (the
 record's pages in every language, the lists and the pages that link to it), so the pages
 to rebuild are exactly the generated Markdown files that changed, plus the pages in the
-navigation (the navigation is part of every page and names their titles). Files MkDocs
-copies as they are (the API, lookup data) are copied. Anything this cannot account for
-means a full build, and the reason is told: no manifest, other settings, pages added or
-removed, a site folder changed by hand, and (found after the pages are rebuilt, by
-build.update_site) a navigation or 404 page that came out different.
+navigation (the navigation is part of every page and names their titles). The update
+loads only those pages and the files they link to. Files MkDocs copies as they are (the
+API, lookup data) are copied. Anything this cannot account for means a full build, and
+the reason is told: no manifest, other settings, pages added or removed, a site folder
+changed by hand, and (found after the pages are rebuilt, by update.update_site) a
+navigation or 404 page that came out different.
 """
 
 from __future__ import annotations

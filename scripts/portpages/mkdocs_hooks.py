@@ -1,12 +1,15 @@
-"""MkDocs hook: the build's part in keeping pages safe, and the feedback widget's words.
+"""MkDocs hook: the build's part in keeping pages safe, and each language's words.
 
 - Every page's rendered content is checked against the page allowlist (markup.py), the
   same check `portpages check` runs on each field, so nothing the checker missed ships.
 - Every finished page carries the Content-Security-Policy and passes the scan (csp.py),
   once its template indentation is gone (htmlspace.py).
-- Each language build gets its feedback widget words from the strings table. The i18n
-  plugin rebuilds the site once per language and sets theme.language before our on_config
-  runs (it has priority -100; we run after it).
+- Each language build gets its words from the strings table: the feedback widget's, the
+  titles of heading and footnote links, the footer's credit. It also decides which
+  language writes the root 404 page (the default one) and leaves the plugin's sitemap out
+  (the build writes one for every language). The i18n plugin sets theme.language before
+  our on_config runs (it has priority -100; we run after it), whether it builds every
+  language in turn or mkdocs_run.py has it build one.
 
 Problems are collected for the whole build, written where PORTPAGES_PROBLEMS names (so
 `portpages site` prints them as located lines), and then stop the build.

@@ -2,7 +2,7 @@
 outside itself, readable from a file share (file://) or any web server under any path,
 packed as a zip with its checksum.
 
-build.build_site runs `mkdocs build -f mkdocs.offline.yml` and writes each language's
+build.build_site builds mkdocs.offline.yml (one MkDocs process per language) and writes each language's
 search index for file://; this module leaves out what only a public site needs, checks
 that nothing in the site loads from outside it, and packs the zip. Everything happens in
 a scratch folder; site-offline/ and dist/ change only once all of it has succeeded.

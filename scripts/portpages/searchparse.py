@@ -5,7 +5,7 @@ sections, then drops the sections whose heading says `data-search-exclude`. A re
 page keeps its title and summary only, so four fifths of what is parsed is thrown away:
 15 % of the build. When every heading from some point on is excluded, nothing after that
 point can reach the index, so the parser is given the page up to there. The entries are
-the same (tests/test_parallel.py compares them on every kind of page).
+the same (tests/test_cheaper_pages.py compares them on every kind of page).
 """
 
 from __future__ import annotations
