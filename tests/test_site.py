@@ -125,3 +125,12 @@ def test_the_footer_credit_is_in_the_pages_language(built_site, page, words):
     assert footer.strip().startswith(words)
     # The product's name stays English, and says so to a screen reader.
     assert '<a href="https://squidfunk.github.io/mkdocs-material/" target="_blank" rel="noopener" lang="en">Material for MkDocs</a>' in footer
+
+
+@pytest.mark.parametrize("page, answers", [("ports/22/index.html", ["Yes", "No"]), ("fr/ports/22/index.html", ["Oui", "Non"]),
+                                           ("de/ports/22/index.html", ["Ja", "Nein"])])
+def test_the_feedback_answers_are_words_in_the_pages_language(built_site, page, answers):
+    html = _html(built_site, page)
+    buttons = re.findall(r'<button class="md-feedback__icon pp-feedback__answer" type="submit" title="[^"]+" data-md-value="(\d)">([^<]+)</button>', html)
+    assert buttons == [("1", answers[0]), ("0", answers[1])]
+    assert "<svg" not in re.search(r'<form class="md-feedback".*?</form>', html, re.S).group(0)

@@ -49,8 +49,8 @@ def on_config(config):
     analytics["feedback"] = {
         "title": t["title"],
         "ratings": [
-            {"icon": "material/thumb-up-outline", "name": t["good"], "data": 1, "note": t["good_note"]},
-            {"icon": "material/thumb-down-outline", "name": t["bad"], "data": 0, "note": t["bad_note"].replace("{issue}", issue)},
+            {"label": t["answer_yes"], "name": t["good"], "data": 1, "note": t["good_note"]},
+            {"label": t["answer_no"], "name": t["bad"], "data": 0, "note": t["bad_note"].replace("{issue}", issue)},
         ],
     }
     config.extra["analytics"] = analytics
