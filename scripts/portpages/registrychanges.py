@@ -215,12 +215,14 @@ def _renamed(item: Renamed) -> str:
     return f"{_code(item.old)} → {_code(item.new)} ({_protocols(item.protocols)})"
 
 
-def _added(item: Protocols) -> str:
-    return f"{_code(item.name)} adds {_protocols(item.changed)}; now {_protocols(item.now)}"
+def _protocol_change(verb: str):
+    """How a service's added ("adds") or removed ("drops") protocols read."""
+    def describe(item: Protocols) -> str:
+        return f"{_code(item.name)} {verb} {_protocols(item.changed)}; now {_protocols(item.now)}"
+    return describe
 
 
-def _removed(item: Protocols) -> str:
-    return f"{_code(item.name)} drops {_protocols(item.changed)}; now {_protocols(item.now)}"
+_added, _removed = _protocol_change("adds"), _protocol_change("drops")
 
 
 def _named(item: Named) -> str:
