@@ -132,22 +132,10 @@ def browser():
 
 
 
-def search(page, query: str, attempts: int = 15) -> None:
-    """Type a query into Material's search and wait for its results.
-
-    A query typed while the search worker is still loading its index is dropped, and the
-    same value typed again is ignored as unchanged; so when no result shows, change the
-    value (a space, then take it back) until the worker answers.
-    """
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
+def search(page, query: str) -> list[str]:
+    """Type a query into the header's search as a reader does; the results' addresses, in order."""
     box = page.locator(".md-search__input")
+    box.click()
     box.fill(query)
-    for _ in range(attempts):
-        try:
-            page.locator(".md-search-result__item > a").first.wait_for(state="attached", timeout=2000)
-            return
-        except PlaywrightTimeout:
-            box.press("Space")
-            box.press("Backspace")
-    raise AssertionError(f"search for {query!r} showed no result on {page.url}")
+    page.locator(".md-search-result__item > a").first.wait_for(state="attached", timeout=10_000)
+    return page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")

@@ -1,4 +1,4 @@
-"""What makes pages cheaper to build and smaller changes nothing a reader or the search sees."""
+"""What makes pages cheaper to build and smaller changes nothing a reader sees."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from selectolax.lexbor import LexborHTMLParser
 
 from conftest import FIXTURES, make_project
 from portpages.htmlspace import compact
-from portpages.searchparse import indexed_part
 
 
 @pytest.fixture(scope="module")
@@ -73,39 +72,3 @@ def test_compacting_leaves_code_scripts_and_styles_byte_for_byte(plain_site):
     for name, html in plain_site.items():
         assert kept.findall(compact(html)) == kept.findall(html), name
         assert [m.group(0) for m in kept.finditer(compact(html))] == [m.group(0) for m in kept.finditer(html)], name
-
-
-def _sections(html: str) -> list:
-    from material.plugins.search.plugin import Parser
-
-    parser = Parser()
-    parser.feed(html)
-    parser.close()
-    return [(s.id, "".join(s.title), "".join(s.text)) for s in parser.data if not s.is_excluded()]
-
-
-def test_the_search_indexer_sees_the_same_sections_from_the_part_it_is_given(plain_site):
-    trimmed = 0
-    for name, html in plain_site.items():
-        article = LexborHTMLParser(html).css_first("article")
-        if article is None:
-            continue
-        content = article.inner_html
-        part = indexed_part(content)
-        trimmed += part != content
-        assert _sections(part) == _sections(content), name
-    assert trimmed > 10  # registry and curated pages both lose their excluded tail
-
-
-def test_a_heading_inside_a_container_is_never_a_cut():
-    html = ('<h1 id="t">T</h1><p>intro</p><div class="x"><h2 id="a" data-search-exclude>A</h2><p>hidden</p></div>'
-            '<p>back in the first section</p>')
-    assert indexed_part(html) == html
-    assert "back in the first section" in _sections(html)[0][2]
-
-
-def test_a_later_heading_that_is_indexed_keeps_everything_before_it():
-    html = '<h1 id="t">T</h1><h2 id="a" data-search-exclude>A</h2><p>x</p><h2 id="b">B</h2><p>kept</p>'
-    assert indexed_part(html) == html
-    html += '<h2 id="c" data-search-exclude>C</h2><p>dropped</p>'
-    assert indexed_part(html) == html[:html.index('<h2 id="c"')]

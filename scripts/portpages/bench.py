@@ -89,7 +89,7 @@ def measure(root: Path, registry_csv: Path | None, size: int | None) -> dict:
             "generate s": f"{generate_s:.2f}", "build s": f"{mkdocs_s:.1f}",
             "s/page": f"{mkdocs_s / len(html):.4f}",
             "KB/page avg": f"{sum(sizes) / len(sizes) / 1024:.1f}", "KB/page max": f"{max(sizes) / 1024:.1f}",
-            "search KB": f"{sum(p.stat().st_size for p in (work / 'site').glob('**/search/search_index.json')) / 1024:.0f}",
+            "search KB": f"{sum(p.stat().st_size for p in (work / 'site').glob('search/*.js')) / 1024:.0f}",
             "re-run s": f"{rerun_s:.2f}", "re-run wrote": written,
         }
 

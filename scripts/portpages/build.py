@@ -2,8 +2,8 @@
 
 By default each language is built by its own MkDocs process (mkdocs_run.py), side by
 side, and the results are merged: the default language's build gives the site root and
-the shared assets, every other build gives its `<lang>/` folder, the search indexes are
-joined in language order and split per language again, and one sitemap covers them all.
+the shared assets, every other build gives its `<lang>/` folder, and one sitemap covers
+them all.
 `sequential=True` is the i18n plugin's own way, every language in turn in one process;
 both give the same files (tests/test_parallel.py compares them).
 
@@ -17,7 +17,6 @@ from pathlib import Path
 
 from portpages.problems import Failed, Problem
 from portpages.processes import Process, Watch, new_process, remove, run
-from portpages.searchindex import merge_indexes, read_index, split_search_index
 from portpages.sitemap import write_sitemap
 
 
@@ -37,13 +36,8 @@ def build_site(root: Path, output: Path, config_file: str = "mkdocs.yml", langua
             raise Failed([Problem(shown, 1, 1, "E970", f"cannot create a build folder beside {shown}/: {exc.strerror}; make the folder writable")]) from None
         run(root, config_file, processes, jobs or len(processes), watch)
         site = processes[0].site
-        if len(processes) > 1:
-            merged = merge_indexes([read_index(p.site) for p in processes])
-            for process in processes[1:]:
-                (process.site / process.language).rename(site / process.language)
-        else:
-            merged = read_index(site)
-        split_search_index(site, languages, offline, merged)
+        for process in processes[1:]:
+            (process.site / process.language).rename(site / process.language)
         if not offline and site_url:
             write_sitemap(site, site_url, languages)
         swap_into(site, output)

@@ -203,7 +203,7 @@ _TABLE_ALIGN = {"style": lambda v: v in ("text-align: left;", "text-align: right
 # write (headings, admonitions, tabs, footnotes, tables, the lookup form).
 PAGE = Policy("page", {
     **PROSE.elements,
-    **{f"h{n}": {"id": _any, "data-search-exclude": lambda v: v == ""} for n in range(1, 7)},
+    **{f"h{n}": {"id": _any} for n in range(1, 7)},
     "a": {"href": "url", "title": _any,
           "class": _classes("footnote-ref", "footnote-backref", "headerlink", "pp-edit", "pp-lookup-data", "pp-lookup-pages")},
     "sup": {"id": _any}, "li": {"id": _any}, "hr": {}, "label": {"for": _any},

@@ -11,9 +11,8 @@ the version is checked and a test builds one language alone.
 
 This is also where a build reports progress (PORTPAGES_PROGRESS names a file that gets
 "language done total"), frees each page's HTML once it is written (MkDocs keeps every page
-until the end; the i18n plugin keeps earlier languages' pages for its sitemap), reuses
-Pygments objects that pymdownx.highlight rebuilds for every code block, and hands the
-search indexer only the part of a page it indexes (searchparse.py).
+until the end; the i18n plugin keeps earlier languages' pages for its sitemap),
+and reuses Pygments objects that pymdownx.highlight rebuilds for every code block.
 """
 
 from __future__ import annotations
@@ -25,8 +24,6 @@ import sys
 import time
 from functools import cache
 from importlib.metadata import version
-
-from portpages import searchparse
 
 I18N_VERSION = "1.3.1"  # the plugin internals used below were read in this version
 
@@ -183,7 +180,6 @@ def main(argv: list[str]) -> int:
     logger.addHandler(handler)
     logger.setLevel(logging.WARNING)
     fast_highlight()
-    searchparse.install()
     only = os.environ.get("PORTPAGES_ONLY")
     if only:
         with open(only, encoding="utf-8") as listed:

@@ -2,8 +2,8 @@
 outside itself, readable from a file share (file://) or any web server under any path,
 packed as a zip with its checksum.
 
-build.build_site builds mkdocs.offline.yml (one MkDocs process per language) and writes each language's
-search index for file://; this module leaves out what only a public site needs, checks
+build.build_site builds mkdocs.offline.yml (one MkDocs process per language); this
+module leaves out what only a public site needs, checks
 that nothing in the site loads from outside it, and packs the zip. Everything happens in
 a scratch folder; site-offline/ and dist/ change only once all of it has succeeded.
 """
@@ -55,9 +55,7 @@ def _build_offline(root: Path, languages: tuple[str, ...], output: Path, dist: P
     staged = [archive.with_name(f".{archive.name}.tmp"), checksum.with_name(f".{checksum.name}.tmp")]
     try:
         site = work / output.name
-        # offline=True: each language's search index also as search_index.js, the form
-        # Material's search loads from file:// (it cannot fetch JSON there). No "site built
-        # in" line: that folder is this run's scratch space.
+        # No "site built in" line: that folder is this run's scratch space.
         build_site(root, site, config_file=CONFIG, languages=languages, offline=True, **how)
         finish(site)
         problems = scan_site(site, _shown(output, root))

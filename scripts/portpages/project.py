@@ -15,7 +15,7 @@ from portpages.problems import Failed, Problem
 
 # IANA's registry, vendored (public domain, CC0 1.0); `registry-changes` says what a refresh changes.
 VENDORED_REGISTRY = Path("scripts/iana/service-names-port-numbers.csv")
-GENERATED = ("index", "ports", "ranges", "reference", "lookup", "api")  # under docs/: written by the generator
+GENERATED = ("index", "ports", "ranges", "reference", "lookup", "api", "search")  # under docs/: written by the generator
 
 
 @dataclass(frozen=True)

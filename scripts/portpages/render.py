@@ -18,6 +18,7 @@ from portpages.records import schema
 from portpages.rules import RULES
 from portpages.registry import Facts, Registry
 from portpages.scaffold import new_record
+from portpages.search import search_data
 from portpages.templating import environment
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ def render_site(project: Project, records: tuple[Record, ...], registry: Registr
             t=t, record_fields=schema_fields(schema("record")), overlay_fields=schema_fields(schema("overlay")),
             rules=sorted(RULES.values(), key=lambda r: r.code),
         )
+        files[f"search/{lang}.js"] = search_data(project, lang, t, records, registry, registry_only)
     files["lookup/ports.js"] = lookup_data(records, registry, registry_only)
     files.update(api_files(project, records, registry, registry_only, dates or {}))
     return Rendered(files, frozenset(kept), keys)

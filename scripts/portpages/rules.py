@@ -404,7 +404,6 @@ declare("E902", "formatter-data", "The formatter would have changed a file's dat
 declare("E910", "new-record-exists", "`portpages new` was asked for a port that already has a record.", "Edit the existing file instead.", kind="command")
 declare("E900", "command-line", "The command line is wrong: unknown command, missing or bad argument.", "Run `portpages --help`.", kind="command")
 declare("E950", "build-failed", "mkdocs build --strict failed; the previous site was kept.", "Read MkDocs' output above the line.", kind="command")
-declare("E960", "search-index", "The build wrote no search/search_index.json to split per language (and, offline, to search from file://).", "Keep the search plugin in mkdocs.yml's plugins.", kind="command")
 declare("E963", "page-markup", "A generated page renders to HTML outside the page allowlist (the build-time twin of E502-E504, for what no single field shows).", "Read the message; fix the record whose page it names.", kind="command")
 declare("E964", "page-scan", "A built page lacks the Content-Security-Policy or has an inline script the theme did not write, an inline event handler, a javascript: or data: URL, or a frame.", "Fix the template or override that wrote it (overrides/, scripts/portpages/templates/).", kind="command")
 declare("E970", "cannot-write", "An output folder or file cannot be written (permissions, a full disk, a file where a folder belongs).", "Make docs/, site/, .cache/ and the project folder writable, then run the command once more; the last good output was kept.", kind="command")

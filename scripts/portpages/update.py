@@ -1,17 +1,15 @@
 """Put an incremental update in place: the pages incremental.plan listed, rebuilt by one
 MkDocs process per language into staging folders, checked against the last build (the
-navigation and the 404 page must come out as they were), then moved over the old files
-with their search entries swapped in and the generated files MkDocs copies as they are."""
+navigation and the 404 page must come out as they were), then moved over the old files,
+with the generated files MkDocs copies as they are (among them each language's search rows)."""
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 from portpages.problems import Failed, Problem
 from portpages.processes import Process, Watch, new_process, remove, run
-from portpages.searchindex import read_index, write_index
 from portpages.write import write_atomic
 
 
@@ -22,8 +20,7 @@ class Outdated(Exception):
 def update_site(root: Path, output: Path, pages: dict[str, list[str]], copies: tuple[str, ...], sources: tuple[str, ...],
                 config_file: str = "mkdocs.yml", languages: tuple[str, ...] = ("en",), watch: Watch | None = None) -> int:
     """Rebuild `pages` (language -> site paths) into staging folders, prove the rest of the
-    site still holds, then put them in place with their search entries and the copied
-    files. Raises Outdated, with the site untouched, when the proof fails."""
+    site still holds, then put them in place with the copied files. Raises Outdated, with the site untouched, when the proof fails."""
     processes: list[Process] = []
     try:
         for language in languages:
@@ -31,14 +28,11 @@ def update_site(root: Path, output: Path, pages: dict[str, list[str]], copies: t
         run(root, config_file, processes, len(processes), watch)
         for process in processes:
             _same_frame(process, output, languages)
-        indexes = {p.language: _patched_index(p, output, languages) for p in processes}
         for process in processes:
             for path in process.only:
                 os.replace(process.site / path, output / path)
         for rel in copies:
             write_atomic(output / rel, (root / "docs" / rel).read_bytes())
-        for language, index in indexes.items():
-            write_index(output if language == languages[0] else output / language, index)
     except OSError as exc:
         # No manifest is saved, so the next build is a full one and mends a half-made update.
         shown = output.name
@@ -68,27 +62,3 @@ def _same_frame(process: Process, output: Path, languages: tuple[str, ...]) -> N
     if not prefix and (process.site / "404.html").read_bytes() != (output / "404.html").read_bytes():
         raise Outdated("the 404 page changed")
 
-
-def _patched_index(process: Process, output: Path, languages: tuple[str, ...]) -> dict:
-    """The language's search index with the rebuilt pages' entries swapped in, in place."""
-    prefix = "" if process.language == languages[0] else f"{process.language}/"
-    try:
-        index = json.loads((output / prefix / "search" / "search_index.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        raise Outdated("the last build's search index is missing or broken") from None
-    fresh: dict[str, list] = {}
-    for doc in read_index(process.site)["docs"]:
-        location = doc["location"].removeprefix(prefix)
-        fresh.setdefault(location.split("#", 1)[0], []).append({**doc, "location": location})
-    rebuilt = {path.removeprefix(prefix).removesuffix("index.html") for path in process.only}
-    docs, placed = [], set()
-    for doc in index["docs"]:
-        page = doc["location"].split("#", 1)[0]
-        if page not in rebuilt:
-            docs.append(doc)
-        elif page not in placed:
-            placed.add(page)
-            docs.extend(fresh.get(page, []))
-    if set(fresh) - placed:
-        raise Outdated("a page's search entries have no place in the old index")
-    return {**index, "docs": docs}
