@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 import pytest
 
@@ -110,4 +111,38 @@ def test_search_finds_ports_by_number_and_name_in_the_readers_language(registry_
             assert hrefs[0] == base + expected, (start, query, hrefs)
             prefix = base + start.rstrip("/") + "/"
             assert all(h.startswith(prefix) for h in hrefs), (start, query, hrefs)  # only this language
+    page.close()
+
+
+@needs_chromium
+@pytest.mark.parametrize("path, lang, heading, answer, link", [
+    ("/ports/24/", "en", "Port 24", "Port 24 is in the System Ports, 0–1023 (RFC 6335) and unassigned", "Write the record for port 24"),
+    ("/fr/ports/12346/", "fr", "Port 12346", "Le port 12346 se trouve dans la plage « Ports utilisateur, 1024–49151 (RFC 6335) » et n’est pas attribué",
+     "Rédiger la fiche du port 12346"),
+    ("/de/ports/230/", "de", "Port 230", "Die IANA hat ihn reserviert", "Den Eintrag für Port 230 schreiben"),
+    ("/de/ports/65000/", "de", "Port 65000", "den die IANA nie vergibt", "Den Eintrag für Port 65000 schreiben"),
+    ("/fr/ports/70000/", "fr", "Page introuvable", "« 70000 » n’est pas un numéro de port", None),
+    ("/ports/http/", "en", "Page not found", "“http” is not a port number", None),
+    ("/de/nirgends/", "de", "Seite nicht gefunden", "Unter dieser Adresse gibt es keine Seite.", None),
+])
+def test_every_number_answers_from_the_404_page_in_the_readers_language(registry_site, browser, path, lang, heading, answer, link):
+    page = browser.new_page()
+    with serving(registry_site.root / "site") as base:
+        response = page.goto(base + path)
+        assert response.status == 404
+        box = page.locator(".pp-missing")
+        page.wait_for_function("h => h.textContent.trim() === %r" % heading, arg=box.locator("h1").element_handle())
+        assert box.get_attribute("lang") == lang
+        assert answer in box.locator(".pp-missing__answer").inner_text()
+        write = box.locator(".pp-missing__write")
+        if link is None:
+            assert not write.is_visible()
+        else:
+            assert write.inner_text() == link
+            number = re.search(r"\d+", path).group()
+            href = write.get_attribute("href")
+            assert href.startswith(f"https://github.com/portpages/portpages/new/main/ports?filename={number}.yaml&value=")
+            assert f"port: {number}\n" in unquote(href)
+        home = box.locator(".pp-missing__home").get_attribute("href")
+        assert home == base + ("/" if lang == "en" else f"/{lang}/")
     page.close()

@@ -59,8 +59,9 @@ def on_config(config):
     site = strings(config.theme["language"])["site"]
     config.mdx_configs.setdefault("toc", {})["permalink_title"] = site["permalink"]
     config.mdx_configs.setdefault("footnotes", {})["BACKLINK_TITLE"] = site["footnote_back"]
-    # Words the theme's templates show (overrides/partials/copyright.html, search.html).
-    config.extra["words"] = {"made_with": site["made_with"], "search": strings(config.theme["language"])["search"]}
+    # Words the theme's templates show (overrides/partials/copyright.html, search.html, 404.html).
+    words = strings(config.theme["language"])
+    config.extra["words"] = {"made_with": site["made_with"], "search": words["search"], "missing": words["missing"]}
     config.extra["csp"] = csp.policy(_hashes(tuple(config.theme.dirs)), _connect(config))
     # The site's root 404.html is the default language's: without this each language's
     # build overwrites it and the last one built (German) is what a missing page shows.

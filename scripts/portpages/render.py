@@ -18,6 +18,7 @@ from portpages.records import schema
 from portpages.rules import RULES
 from portpages.registry import Facts, Registry
 from portpages.scaffold import new_record
+from portpages.lookupdata import lookup_data, lookup_messages, missing_data
 from portpages.search import search_data
 from portpages.templating import environment
 
@@ -58,7 +59,7 @@ def render_site(project: Project, records: tuple[Record, ...], registry: Registr
                 files[path] = render_registry_port(project, port, t, registry, _new_record_url(project, port, registry))
         files[f"ports/index{suffix}.md"] = env.get_template("ports-index.md.j2").render(
             t=t, rows=rows, registry_only=len(registry_only))
-        messages = _lookup_messages(t)
+        messages = lookup_messages(t)
         popular = [row for port in project.popular for row in rows if row.port == port]
         files[f"index{suffix}.md"] = env.get_template("home.md.j2").render(
             t=t, records=records, ranges=RANGES, messages=messages, popular=popular)
@@ -76,31 +77,9 @@ def render_site(project: Project, records: tuple[Record, ...], registry: Registr
         )
         files[f"search/{lang}.js"] = search_data(project, lang, t, records, registry, registry_only)
     files["lookup/ports.js"] = lookup_data(records, registry, registry_only)
+    files["lookup/missing.js"] = missing_data(project)
     files.update(api_files(project, records, registry, registry_only, dates or {}))
     return Rendered(files, frozenset(kept), keys)
-
-
-def _lookup_messages(t: dict) -> dict:
-    """The lookup script's words, in the page's language."""
-    return {**t["lookup"], "ranges": {r.slug: t["ranges"]["rfc"].format(
-        name=t["ranges"][r.slug]["name"], low=r.low, high=r.high) for r in RANGES}}
-
-
-def lookup_data(records: tuple[Record, ...], registry: Registry | None, registry_only: list[int]) -> str:
-    """What the lookup needs to answer any port without a server: which ports have pages,
-    which the registry reserves. Everything else below 49152 is unassigned."""
-    pages = sorted({r.port for r in records} | set(registry_only))
-    registry_pages = set(registry_only)
-    reserved: list[list[int]] = []
-    if registry is not None:
-        for port in range(49152):
-            if port not in registry_pages and registry.status(port) == "reserved":
-                if reserved and reserved[-1][1] == port - 1:
-                    reserved[-1][1] = port
-                else:
-                    reserved.append([port, port])
-    data = {"registry": registry is not None, "pages": pages, "reserved": reserved}
-    return "window.__portpagesLookup = " + json.dumps(data, separators=(",", ":")) + ";\n"
 
 
 def translation_status(project: Project, records: tuple[Record, ...]) -> list[dict]:

@@ -26,6 +26,15 @@ def new_record(port: int, registry=None, guide: str | None = None) -> str:
     )
 
 
+def new_record_pattern(r, guide: str) -> str:
+    """The "write a record" start for any unassigned port of range `r`, with `{port}` where
+    its number goes: what the 404 page fills in for the number a reader asked for."""
+    return environment(Config(MKDOCS_BUILTINS)).get_template("new-record-link.yaml.j2").render(
+        guide=guide, port="{port}", protocols=["tcp"], status="unassigned", services=[],
+        range_name=strings("en")["ranges"][r.slug]["name"].removesuffix(" Ports"), low=r.low, high=r.high,
+    )
+
+
 def new_overlay(record) -> str:
     """A translation file holding the English text, ready to be translated in place."""
     text = record.text
