@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PP := $(BIN)/portpages
 REGISTRY_ARG := $(if $(REGISTRY),--registry $(REGISTRY)) $(if $(CURATED),--curated)
 
-.PHONY: site offline serve check generate fmt new translations registry rules bench test clean
+.PHONY: site offline serve check generate fmt new translations registry rules bench audit test clean
 
 # The build environment: pinned runtime packages and this project (editable).
 $(VENV)/.site: requirements.txt pyproject.toml
@@ -21,6 +21,12 @@ $(VENV)/.site: requirements.txt pyproject.toml
 # The test environment adds pytest and playwright (which drives Debian's chromium).
 $(VENV)/.test: $(VENV)/.site requirements-test.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+# Browser tools from npm, pinned in package-lock.json: axe-core (injected by the tests) and
+# Lighthouse (make audit). Neither is part of the site.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 site: $(VENV)/.site
@@ -64,8 +70,8 @@ bench: $(VENV)/.site
 rules: $(VENV)/.site
 	$(PP) rules
 
-test: $(VENV)/.test
+test: $(VENV)/.test node_modules/.installed
 	$(BIN)/pytest
 
 clean:
-	rm -rf site site-offline dist .venv
+	rm -rf site site-offline dist .venv node_modules

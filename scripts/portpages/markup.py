@@ -204,7 +204,7 @@ _TABLE_ALIGN = {"style": lambda v: v in ("text-align: left;", "text-align: right
 PAGE = Policy("page", {
     **PROSE.elements,
     **{f"h{n}": {"id": _any} for n in range(1, 7)},
-    "a": {"href": "url", "title": _any,
+    "a": {"href": "url", "title": _any, "hidden": lambda v: v == "hidden",
           "class": _classes("footnote-ref", "footnote-backref", "headerlink", "pp-edit", "pp-lookup-data", "pp-lookup-pages")},
     "sup": {"id": _any}, "li": {"id": _any}, "hr": {}, "label": {"for": _any},
     "p": {"class": _classes("admonition-title", "pp-lookup__answer"), "role": lambda v: v == "status", "aria-live": lambda v: v == "polite"},
