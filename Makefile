@@ -67,6 +67,11 @@ BENCH_REGISTRY ?= $(or $(REGISTRY),scripts/iana/service-names-port-numbers.csv)
 bench: $(VENV)/.site
 	$(PP) bench --registry $(BENCH_REGISTRY)
 
+# Lighthouse (mobile) on a sample of page types served from site/, median of three runs:
+# the README's table. Build the site first (make site).
+audit: $(VENV)/.site node_modules/.installed
+	$(PP) audit
+
 rules: $(VENV)/.site
 	$(PP) rules
 

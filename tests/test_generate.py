@@ -85,7 +85,8 @@ def test_translation_states_show_the_right_notice(project):
 def test_related_ports_link_to_pages_with_their_titles(project):
     project.run("generate")
     page = _page(project, "ports/60767.fr.md")
-    assert "- [Port 63146\u00a0: Second fixture port](63146.md) — the other fixture port" in page
+    # The note is not translated: shown in English, marked as English.
+    assert '- [Port 63146\u00a0: Second fixture port](63146.md) — <span lang="en">the other fixture port</span>' in page
     assert "(../ranges/dynamic.md) — the whole Dynamic range" in page
 
 

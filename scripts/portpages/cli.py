@@ -210,6 +210,13 @@ def cmd_bench(args) -> int:
     return bench(Path(args.root).resolve(), Path(args.registry).resolve() if args.registry else None, sizes)
 
 
+def cmd_audit(args) -> int:
+    from portpages.audit import main as audit
+
+    root = Path(args.root).resolve()
+    return audit(root, root / args.site, args.runs)
+
+
 def cmd_rules(args) -> int:
     from portpages.rules import RULES
 
@@ -300,6 +307,9 @@ def parser() -> argparse.ArgumentParser:
                       registry=False)
     changes.add_argument("old", metavar="OLD_CSV", help="the copy in use (scripts/iana/service-names-port-numbers.csv)")
     changes.add_argument("new", metavar="NEW_CSV", help="the copy to compare (.cache/service-names-port-numbers.csv from make registry)")
+    audit = command("audit", cmd_audit, "run Lighthouse on a sample of page types served from site/ and print the scores (make audit)", registry=False)
+    audit.add_argument("--site", default="site", help="the built site to serve (default: site)")
+    audit.add_argument("--runs", type=int, default=3, help="runs per page; the table shows the median (default: 3)")
     bench = command("bench", cmd_bench, "build the full site every way it is built, and smaller sites, and print their cost (make bench)")
     bench.add_argument("--sizes", default="500,2000", help="registry ports per smaller site, comma-separated; full = all")
     command("rules", cmd_rules, "list every rule code: what it means and how to fix it", registry=False)

@@ -198,19 +198,25 @@ PROSE = Policy("prose", {
 })
 INLINE = Policy("inline prose", {**_INLINE, "p": {}}, inline_only=True)
 
+def _is_en(value: str) -> bool:
+    return value == "en"
+
+
 _TABLE_ALIGN = {"style": lambda v: v in ("text-align: left;", "text-align: right;", "text-align: center;")}
 # Everything a generated page's content may hold: the prose above, plus what the templates
 # write (headings, admonitions, tabs, footnotes, tables, the lookup form).
 PAGE = Policy("page", {
     **PROSE.elements,
-    **{f"h{n}": {"id": _any} for n in range(1, 7)},
+    **{f"h{n}": {"id": _any, "lang": _is_en} for n in range(1, 7)},
+    # English shown on a translated page is marked as English (templates/port.md.j2).
+    "span": {**PROSE.elements["span"], "lang": _is_en},
     "a": {"href": "url", "title": _any, "hidden": lambda v: v == "hidden",
           "class": _classes("footnote-ref", "footnote-backref", "headerlink", "pp-edit", "pp-lookup-data", "pp-lookup-pages")},
     "sup": {"id": _any}, "li": {"id": _any}, "hr": {}, "label": {"for": _any},
     "p": {"class": _classes("admonition-title", "pp-lookup__answer"), "role": lambda v: v == "status", "aria-live": lambda v: v == "polite"},
     "div": {"class": _classes("highlight", "footnote", "admonition", "abstract", "info", "note", "warning", "tabbed-set",
                               "tabbed-alternate", "tabbed-labels", "tabbed-content", "tabbed-block", prefixes=("language-",)),
-            "data-tabs": _any},
+            "data-tabs": _any, "lang": _is_en},
     "input": {"type": lambda v: v in ("radio", "text"), "id": _any, "name": _any, "checked": _any, "inputmode": lambda v: v == "numeric",
               "placeholder": _any},
     "form": {"class": _classes("pp-lookup"), "autocomplete": lambda v: v == "off", "data-messages": _any},

@@ -30,8 +30,9 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # earliest date a zip can hold; any fixed dat
 
 # Files the offline site leaves out: the 404 page's asset paths are absolute from
 # site_url's root (no web server serves a copied folder at a known path, file:// has no
-# 404s), and the sitemaps list site_url's public addresses, dated with the build day.
-LEFT_OUT = ("404.html", "sitemap.xml", "sitemap.xml.gz")
+# 404s), and so its words (lookup/missing.js) go too; the sitemaps list site_url's public
+# addresses.
+LEFT_OUT = ("404.html", "lookup/missing.js", "sitemap.xml", "sitemap.xml.gz")
 
 
 def build_offline(root: Path, languages: tuple[str, ...], output: Path, dist: Path, **how) -> str:

@@ -72,7 +72,8 @@ def render_site(project: Project, records: tuple[Record, ...], registry: Registr
         files[f"reference/translations{suffix}.md"] = env.get_template("translations.md.j2").render(
             t=t, status=translation_status(project, records))
         files[f"reference/record-format{suffix}.md"] = env.get_template("record-format.md.j2").render(
-            t=t, record_fields=schema_fields(schema("record")), overlay_fields=schema_fields(schema("overlay")),
+            t=t, translated=lang != project.default,
+            record_fields=schema_fields(schema("record")), overlay_fields=schema_fields(schema("overlay")),
             rules=sorted(RULES.values(), key=lambda r: r.code),
         )
         files[f"search/{lang}.js"] = search_data(project, lang, t, records, registry, registry_only)
@@ -178,25 +179,56 @@ def render_port(project: Project, record: Record, lang: str, t: dict, by_port: d
         text, state = translation.text, translation.state
     facts = registry.facts(record.port) if registry else ()
     reference_keys, registry_notes = _registry_notes(facts)
+    english = _english_parts(text, record.text, lang != project.default)
     related = []
     for item in text.related:
         if item.is_range:
             r = range_of(item.low)
             label = t["port"]["related_range"].format(low=item.low, high=item.high, name=t["ranges"][r.slug]["name"])
-            related.append(dict(label=label, link=f"../ranges/{r.slug}.md", note=item.note))
+            related.append(dict(label=label, link=f"../ranges/{r.slug}.md", note=item.note, english=english.related[item.key]))
         else:
             target = by_port[item.low]
             label = t["port"]["title"].format(port=item.low, title=_text(target, lang, project.default).title)
-            related.append(dict(label=label, link=f"{item.low}.md", note=item.note))
+            related.append(dict(label=label, link=f"{item.low}.md", note=item.note, english=english.related[item.key]))
     edit_is_translation = state in ("translated", "stale")
     edit_path = record.path.replace(".yaml", f".{lang}.yaml") if edit_is_translation else record.path
     return environment(project.markdown).get_template("port.md.j2").render(
-        t=t, record=record, text=text, state=state, range=record.range,
+        t=t, record=record, text=text, state=state, range=record.range, en=english,
         page_title=t["port"]["title"].format(port=record.port, title=text.title),
         description=markup.summary_text(text.summary, project.markdown),
         related=related, footnotes=record.sources, facts=facts,
         reference_keys=reference_keys, registry_notes=registry_notes,
         edit_url=f"{project.repo_url}/edit/main/{edit_path}", edit_is_translation=edit_is_translation,
+    )
+
+
+@dataclass(frozen=True)
+class _English:
+    """Which parts of a page's record text are the English text (a translation leaves
+    them out, or the language is English): those the template marks lang="en"."""
+
+    title: bool
+    summary: bool
+    names: bool
+    headings: dict[str, bool]
+    bodies: dict[str, bool]
+    uses: list[bool]
+    security: list[bool]
+    related: dict[str, bool]
+
+
+def _english_parts(text: Text, source: Text, translated_page: bool) -> _English:
+    same = (lambda a, b: translated_page and a == b)
+    by_id = {s.id: s for s in source.sections}
+    notes = {u.name: u.note for u in source.uses}
+    related = {r.key: r.note for r in source.related}
+    return _English(
+        title=same(text.title, source.title), summary=same(text.summary, source.summary), names=translated_page,
+        headings={s.id: same(s.heading, by_id[s.id].heading) for s in text.sections},
+        bodies={s.id: same(s.body, by_id[s.id].body) for s in text.sections},
+        uses=[same(u.note, notes.get(u.name)) for u in text.uses],
+        security=[translated_page and note in source.security for note in text.security],
+        related={r.key: same(r.note, related.get(r.key)) for r in text.related},
     )
 
 

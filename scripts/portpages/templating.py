@@ -45,5 +45,8 @@ def environment(config: markup.Config) -> jinja2.Environment:
         cell=lambda text: " ".join(text.split()).replace("|", "\\|"),  # trusted Markdown in a table cell
         code=lambda name: "`" + markup.oneline(str(name).replace("`", "'")) + "`",
         yaml_scalar=_yaml_scalar,
+        # Record text a translated page shows in English, so a screen reader reads it with
+        # an English voice. Inline Markdown stays Markdown inside the span.
+        english=lambda text, flag: f'<span lang="en">{text}</span>' if flag else text,
     )
     return env
