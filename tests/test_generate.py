@@ -87,7 +87,7 @@ def test_related_ports_link_to_pages_with_their_titles(project):
     page = _page(project, "ports/60767.fr.md")
     # The note is not translated: shown in English, marked as English.
     assert '- [Port 63146\u00a0: Second fixture port](63146.md) — <span lang="en">the other fixture port</span>' in page
-    assert "(../ranges/dynamic.md) — the whole Dynamic range" in page
+    assert "(../ranges/dynamic.md) — <span lang=\"en\">the whole Dynamic range</span>" in page
 
 
 def test_pages_for_every_language_and_range(project):
