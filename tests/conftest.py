@@ -87,6 +87,16 @@ def built_site(tmp_path_factory) -> Project:
     return proj
 
 
+@pytest.fixture(scope="session")
+def registry_site(tmp_path_factory) -> Project:
+    """The fixture records with the fixture registry (registry-only pages, reserved and
+    unassigned numbers), built once for every test that only reads the site."""
+    proj = make_project(tmp_path_factory.mktemp("registry-site"))
+    run = proj.run("site", "--registry", str(FIXTURES / "registry" / "current.csv"))
+    assert run.code == 0, run.err
+    return proj
+
+
 def chromium_path() -> str | None:
     for candidate in ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", shutil.which("chromium") or ""):
         if candidate and Path(candidate).exists():

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from conftest import FIXTURES, ROOT, make_project, needs_chromium, search, serving
+from conftest import ROOT, needs_chromium, search, serving
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
@@ -30,11 +30,8 @@ PAGES = {  # page type: address under a language's root
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    project = make_project(tmp_path_factory.mktemp("a11y-site"))
-    run = project.run("site", "--registry", str(FIXTURES / "registry" / "current.csv"))
-    assert run.code == 0, run.err
-    return project.root / "site"
+def site(registry_site):
+    return registry_site.root / "site"
 
 
 @pytest.fixture(scope="module")

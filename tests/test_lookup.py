@@ -12,14 +12,6 @@ from conftest import FIXTURES, make_project, needs_chromium, search, serving
 REGISTRY = FIXTURES / "registry" / "current.csv"
 
 
-@pytest.fixture(scope="module")
-def registry_site(tmp_path_factory):
-    project = make_project(tmp_path_factory.mktemp("registry-site"))
-    run = project.run("site", "--registry", str(REGISTRY))
-    assert run.code == 0, run.err
-    return project
-
-
 def _html(project, rel):
     return (project.root / "site" / rel).read_text(encoding="utf-8")
 

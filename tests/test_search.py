@@ -48,6 +48,19 @@ def site(tmp_path_factory):
     return project.root / "site"
 
 
+@pytest.fixture(scope="module")
+def base(site):
+    with serving(site) as address:
+        yield address
+
+
+@pytest.fixture
+def page(browser):
+    page = browser.new_page()
+    yield page
+    page.close()
+
+
 QUERIES = [  # (page the reader is on, what they type, the first result)
     ("/", "3389", "/ports/3389/"),
     ("/", "ssh", "/ports/22/"),
@@ -70,78 +83,63 @@ QUERIES = [  # (page the reader is on, what they type, the first result)
 
 
 @needs_chromium
-def test_the_first_result_is_the_port_the_reader_means(site, browser):
-    page = browser.new_page()
-    with serving(site) as base:
-        for start, query, expected in QUERIES:
-            page.goto(base + start + "ports/443/")
-            hrefs = search(page, query)
-            assert hrefs[0] == base + expected, (start, query, hrefs[:5])
-            prefix = base + start
-            assert all(h.startswith(prefix) and not re.match(r"(fr|de)/", h[len(prefix):]) for h in hrefs), \
-                (start, query, hrefs)  # only pages of the reader's language
-    page.close()
+def test_the_first_result_is_the_port_the_reader_means(base, page):
+    for start, query, expected in QUERIES:
+        page.goto(base + start + "ports/443/")
+        hrefs = search(page, query)
+        assert hrefs[0] == base + expected, (start, query, hrefs[:5])
+        prefix = base + start
+        assert all(h.startswith(prefix) and not re.match(r"(fr|de)/", h[len(prefix):]) for h in hrefs), \
+            (start, query, hrefs)  # only pages of the reader's language
 
 
 @needs_chromium
-def test_a_number_lists_its_port_before_longer_numbers(site, browser):
-    page = browser.new_page()
-    with serving(site) as base:
-        page.goto(base + "/")
-        hrefs = search(page, "3389")
-        assert hrefs.index(base + "/ports/3389/") < hrefs.index(base + "/ports/33890/")
-        hrefs = search(page, "ssh")
-        assert hrefs.index(base + "/ports/22/") < hrefs.index(base + "/ports/17235/")
-    page.close()
+def test_a_number_lists_its_port_before_longer_numbers(base, page):
+    page.goto(base + "/")
+    hrefs = search(page, "3389")
+    assert hrefs.index(base + "/ports/3389/") < hrefs.index(base + "/ports/33890/")
+    hrefs = search(page, "ssh")
+    assert hrefs.index(base + "/ports/22/") < hrefs.index(base + "/ports/17235/")
 
 
 @needs_chromium
-def test_results_show_titles_counts_and_words_in_the_readers_language(site, browser):
-    page = browser.new_page()
-    with serving(site) as base:
-        page.goto(base + "/fr/ports/22/")
-        search(page, "rdp")
-        title = page.locator(".md-search-result__item h1").first.inner_text()
-        assert title == "Port 3389\u00a0: RDP (protocole Remote Desktop)"  # French spacing, as on the page
-        assert re.fullmatch(r"\d+ pages correspondent|1 page correspond", page.locator(".md-search-result__meta").inner_text())
-        page.fill(".md-search__input", "zzzqqq")
-        assert page.locator(".md-search-result__meta").inner_text() == "Aucune page ne correspond à « zzzqqq »."
-        page.goto(base + "/de/")
-        assert page.locator(".md-search__input").get_attribute("placeholder") == "Portnummer oder Name"
-        assert page.locator(".md-search__options button").get_attribute("aria-label") == "Suche löschen"
-    page.close()
+def test_results_show_titles_counts_and_words_in_the_readers_language(base, page):
+    page.goto(base + "/fr/ports/22/")
+    search(page, "rdp")
+    title = page.locator(".md-search-result__item h1").first.inner_text()
+    assert title == "Port 3389\u00a0: RDP (protocole Remote Desktop)"  # French spacing, as on the page
+    assert re.fullmatch(r"\d+ pages correspondent|1 page correspond", page.locator(".md-search-result__meta").inner_text())
+    page.fill(".md-search__input", "zzzqqq")
+    assert page.locator(".md-search-result__meta").inner_text() == "Aucune page ne correspond à « zzzqqq »."
+    page.goto(base + "/de/")
+    assert page.locator(".md-search__input").get_attribute("placeholder") == "Portnummer oder Name"
+    assert page.locator(".md-search__options button").get_attribute("aria-label") == "Suche löschen"
 
 
 @needs_chromium
-def test_the_index_is_fetched_only_when_the_reader_uses_search(site, browser):
-    page = browser.new_page()
+def test_the_index_is_fetched_only_when_the_reader_uses_search(base, page):
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
-    with serving(site) as base:
-        page.goto(base + "/fr/ports/3389/")
-        page.wait_for_load_state("networkidle")
-        assert not [u for u in requests if "/search/" in u or "search_index" in u], requests
-        with page.expect_request(base + "/search/fr.js"):
-            page.locator(".md-search__input").focus()
-        hrefs = search(page, "22")
-        assert hrefs[0] == base + "/fr/ports/22/"
-        page.keyboard.press("ArrowDown")
-        page.keyboard.press("Enter")
-        page.wait_for_url(base + "/fr/ports/22/")
-    page.close()
+    page.goto(base + "/fr/ports/3389/")
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in requests if "/search/" in u or "search_index" in u], requests
+    with page.expect_request(base + "/search/fr.js"):
+        page.locator(".md-search__input").focus()
+    hrefs = search(page, "22")
+    assert hrefs[0] == base + "/fr/ports/22/"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url(base + "/fr/ports/22/")
 
 
 @needs_chromium
-def test_slash_opens_the_search_and_enter_goes_to_the_first_result(site, browser):
-    page = browser.new_page()
-    with serving(site) as base:
-        page.goto(base + "/de/ranges/")
-        page.keyboard.press("/")
-        page.keyboard.type("5432")
-        page.locator(".md-search-result__item > a").first.wait_for(state="attached")
-        page.keyboard.press("Enter")
-        page.wait_for_url(base + "/de/ports/5432/")
-    page.close()
+def test_slash_opens_the_search_and_enter_goes_to_the_first_result(base, page):
+    page.goto(base + "/de/ranges/")
+    page.keyboard.press("/")
+    page.keyboard.type("5432")
+    page.locator(".md-search-result__item > a").first.wait_for(state="attached")
+    page.keyboard.press("Enter")
+    page.wait_for_url(base + "/de/ports/5432/")
 
 
 def test_registry_rows_carry_names_not_commands(site):

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import FIXTURES, ROOT, make_project
+from conftest import ROOT
 
 STRINGS = ROOT / "scripts" / "portpages" / "strings"
 SHOWN_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt", "data-pp-loading", "data-pp-failed")
@@ -55,11 +55,8 @@ def english_strings(lang: str) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    project = make_project(tmp_path_factory.mktemp("words-site"))
-    run = project.run("site", "--registry", str(FIXTURES / "registry" / "current.csv"))
-    assert run.code == 0, run.err
-    return project.root / "site"
+def site(registry_site):
+    return registry_site.root / "site"
 
 
 def _shown(tree) -> list[str]:
