@@ -68,12 +68,18 @@ security:
   - {security}
 related:
   "63146": {related_note}
+use_names:
+  OpenSSH: {use_name}
+publishers:
+  IETF: {publisher}
 """
-OVERLAY_LINES = {"title": 2, "summary": 3, "heading": 6, "body": 7, "use_note": 9, "security": 11, "related_note": 13}
+OVERLAY_LINES = {"title": 2, "summary": 3, "heading": 6, "body": 7, "use_note": 9, "security": 11, "related_note": 13,
+                 "use_name": 15, "publisher": 17}
 OVERLAY_HARMLESS = {
     "title": '"SSH essai"', "summary": '"Un résumé sans danger de ce port [^rfc4251]."', "heading": '"Ce que fait ce port"',
     "body": '"Un texte sans danger [^rfc4251]."', "use_note": '"Le serveur habituel [^rfc4251]."',
     "security": '"Le tenir à jour et le surveiller [^rfc4251]."', "related_note": '"une note sans danger"',
+    "use_name": '"OpenSSH (serveur)"', "publisher": '"Groupe de travail IETF"',
 }
 
 
@@ -176,6 +182,8 @@ ATTACKS = [
     A("overlay-security-bidi", "security", '"Texte \\u202E inversé, assez long."', "E506", overlay=True),
     A("overlay-heading-control", "heading", '"Titre\\u0007"', "E506", overlay=True),
     A("overlay-undefined-citation", "body", '"Texte [^inconnu]."', "E301", "[^inconnu]", overlay=True),
+    A("overlay-use-name-newline", "use_name", '"OpenSSH\\n- article forgé"', "E505", overlay=True),
+    A("overlay-publisher-zero-width", "publisher", '"IE\\u200BTF"', "E506", overlay=True),
     A("overlay-attribute-list", "body", '"Texte.\\n{: onclick=\\"alert(1)\\" }"', "E503", "onclick=", overlay=True),
 ]
 

@@ -90,6 +90,19 @@ def test_related_ports_link_to_pages_with_their_titles(project):
     assert "(../ranges/dynamic.md) — <span lang=\"en\">the whole Dynamic range</span>" in page
 
 
+def test_untranslated_use_names_and_publishers_are_marked_english(project):
+    project.run("generate")
+    page = _page(project, "ports/60767.fr.md")
+    assert '- **<span lang="en">Xsan</span>**' in page
+    assert '. <span lang="en">Apple</span>.' in page
+    overlay = project.ports / "60767.fr.yaml"
+    overlay.write_text(overlay.read_text() + "use_names:\n  Xsan: Xsan chez Apple\npublishers:\n  Apple: Société Apple\n")
+    assert project.run("generate").code == 0
+    page = _page(project, "ports/60767.fr.md")
+    assert "- **Xsan chez Apple**" in page
+    assert "). Société Apple." in page
+
+
 def test_pages_for_every_language_and_range(project):
     project.run("generate")
     docs = project.root / "docs"

@@ -55,10 +55,21 @@ sources:
 """
 
 
+# A translation's own names for the use and the publisher are plain text too.
+EDGE_FR = f"""\
+translates: 0123456789ab
+use_names:
+  "{USE}": "{USE} <b>fr</b>"
+publishers:
+  "{PUBLISHER}": "{PUBLISHER} (fr)"
+"""
+
+
 @pytest.fixture(scope="module")
 def edge_site(tmp_path_factory):
     project = make_project(tmp_path_factory.mktemp("edge"))
     project.write("22.yaml", EDGE)
+    project.write("22.fr.yaml", EDGE_FR)
     for command in ("fmt", "site", "offline"):
         run = project.run(command)
         assert run.code == 0, run.err
@@ -89,6 +100,19 @@ def test_dangerous_looking_text_is_shown_literally(edge_site):
         assert not (node.attributes.get("href") or "").lower().startswith("javascript:")
     assert all(s.attributes.get("src") or s.attributes.get("type") == "application/json" or "alert" not in s.text()
                for s in tree.css("script"))
+
+
+def test_translated_use_names_and_publishers_are_shown_literally(edge_site):
+    tree = _tree(edge_site, "site/fr/ports/22/index.html")
+    names = [node for node in tree.css("article li strong") if node.text().startswith(USE)]
+    assert [n.text() for n in names] == [f"{USE} <b>fr</b>"]
+    assert names[0].css_first("[lang=en]") is None  # it is the French name, not English
+    source = tree.css_first("li#fn\\:rfc4251")
+    assert f"{PUBLISHER} (fr)" in source.text()
+    assert source.css_first("a [lang=en]").text() == SOURCE_TITLE  # the document's own title, in English
+    for node in tree.root.traverse():
+        assert not [a for a in node.attributes if a.startswith("on")], node.html[:80]
+        assert not (node.attributes.get("href") or "").lower().startswith("javascript:")
 
 
 def test_search_rows_cannot_end_their_script(edge_site):

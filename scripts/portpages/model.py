@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 PROTOCOLS = ("tcp", "udp", "sctp", "dccp")
 
@@ -43,9 +43,14 @@ class Section:
 
 @dataclass(frozen=True)
 class Use:
-    name: str
+    name: str  # the English name: how overlays refer to the use
     official: bool
     note: str
+    label: str | None = None  # the name in a translation's language, when it gives one
+
+    @property
+    def shown(self) -> str:
+        return self.label or self.name
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,11 @@ class Translation:
     lang: str
     text: Text
     state: str  # "translated", "stale" (English changed since) or "missing" (English shown)
+    publishers: dict[str, str] = field(default_factory=dict)  # English publisher -> translated
+
+    def source(self, source: Source) -> Source:
+        """A source as this language's page cites it."""
+        return replace(source, publisher=self.publishers.get(source.publisher, source.publisher))
 
 
 @dataclass(frozen=True)

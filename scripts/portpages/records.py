@@ -214,9 +214,10 @@ def _translation(doc: Document, lang: str, record: Record) -> Translation:
             Section(s.id, sections.get(s.id, {}).get("heading", s.heading), sections.get(s.id, {}).get("body", s.body))
             for s in en.sections
         ),
-        uses=tuple(Use(u.name, u.official, data.get("uses", {}).get(u.name, u.note)) for u in en.uses),
+        uses=tuple(Use(u.name, u.official, data.get("uses", {}).get(u.name, u.note), data.get("use_names", {}).get(u.name))
+                   for u in en.uses),
         security=tuple(security[i] if i < len(security) else note for i, note in enumerate(en.security)),
         related=tuple(Related(r.low, r.high, data.get("related", {}).get(r.key, r.note)) for r in en.related),
     )
     state = "translated" if data["translates"] == en.fingerprint() else "stale"
-    return Translation(lang, text, state)
+    return Translation(lang, text, state, dict(data.get("publishers", {})))

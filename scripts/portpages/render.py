@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from portpages import markup
 from portpages.api import api_files
-from portpages.model import PROTOCOLS, RANGES, Record, Service, Text, range_of
+from portpages.model import PROTOCOLS, RANGES, Record, Service, Source, Text, range_of
 from portpages.project import Project, strings
 from portpages.records import schema
 from portpages.rules import RULES
@@ -172,14 +172,12 @@ def render_registry_port(project: Project, port: int, t: dict, registry: Registr
 
 def render_port(project: Project, record: Record, lang: str, t: dict, by_port: dict[int, Record],
                 registry: Registry | None = None) -> str:
-    if lang == project.default:
-        text, state = record.text, "source"
-    else:
-        translation = record.text_in(lang)
-        text, state = translation.text, translation.state
+    translation = record.text_in(lang)
+    text, state = (record.text, "source") if lang == project.default else (translation.text, translation.state)
+    sources = [translation.source(s) for s in record.sources]
     facts = registry.facts(record.port) if registry else ()
     reference_keys, registry_notes = _registry_notes(facts)
-    english = _english_parts(text, record.text, lang != project.default)
+    english = _english_parts(text, record.text, lang != project.default, sources, record.sources)
     related = []
     for item in text.related:
         if item.is_range:
@@ -196,7 +194,7 @@ def render_port(project: Project, record: Record, lang: str, t: dict, by_port: d
         t=t, record=record, text=text, state=state, range=record.range, en=english,
         page_title=t["port"]["title"].format(port=record.port, title=text.title),
         description=markup.summary_text(text.summary, project.markdown),
-        related=related, footnotes=record.sources, facts=facts,
+        related=related, footnotes=sources, facts=facts,
         reference_keys=reference_keys, registry_notes=registry_notes,
         edit_url=f"{project.repo_url}/edit/main/{edit_path}", edit_is_translation=edit_is_translation,
     )
@@ -209,26 +207,32 @@ class _English:
 
     title: bool
     summary: bool
-    names: bool
     headings: dict[str, bool]
     bodies: dict[str, bool]
+    names: list[bool]
     uses: list[bool]
     security: list[bool]
     related: dict[str, bool]
+    source_titles: bool  # the cited documents' own titles, in English
+    publishers: list[bool]
 
 
-def _english_parts(text: Text, source: Text, translated_page: bool) -> _English:
+def _english_parts(text: Text, source: Text, translated_page: bool,
+                   cited: list[Source], english_sources: tuple[Source, ...]) -> _English:
     same = (lambda a, b: translated_page and a == b)
     by_id = {s.id: s for s in source.sections}
     notes = {u.name: u.note for u in source.uses}
     related = {r.key: r.note for r in source.related}
     return _English(
-        title=same(text.title, source.title), summary=same(text.summary, source.summary), names=translated_page,
+        title=same(text.title, source.title), summary=same(text.summary, source.summary),
         headings={s.id: same(s.heading, by_id[s.id].heading) for s in text.sections},
         bodies={s.id: same(s.body, by_id[s.id].body) for s in text.sections},
+        names=[same(u.shown, u.name) for u in text.uses],
         uses=[same(u.note, notes.get(u.name)) for u in text.uses],
         security=[translated_page and note in source.security for note in text.security],
         related={r.key: same(r.note, related.get(r.key)) for r in text.related},
+        source_titles=translated_page,
+        publishers=[same(c.publisher, e.publisher) for c, e in zip(cited, english_sources)],
     )
 
 

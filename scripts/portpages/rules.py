@@ -133,6 +133,9 @@ def _plain(doc: Document) -> Iterator[tuple[tuple, str]]:
         for sid, section in (data.get("sections") or {}).items():
             if "heading" in section:
                 yield ("sections", sid, "heading"), section["heading"]
+        for name in ("use_names", "publishers"):
+            for key, value in (data.get(name) or {}).items():
+                yield (name, key), value
 
 
 # Python-Markdown's link parsing costs, for every unclosed '[', a scan of the rest of its
@@ -347,7 +350,7 @@ def status_matches_services(doc: Document, ctx: Context):
         yield doc.problem(("iana", "services"), "E602", f"a port with status {iana['status']} has no IANA services; remove them or set status: assigned")
 
 
-@rule("E701", "overlay-field", "A translation has a field the English record does not (a section id, use or related port that is not there).", "Translate only what the English record has; match ids exactly.", kind="overlay")
+@rule("E701", "overlay-field", "A translation has a field the English record does not (a section id, use, related port or publisher that is not there).", "Translate only what the English record has; match ids exactly.", kind="overlay")
 def overlay_fields_exist(doc: Document, ctx: Context):
     record = _english(doc, ctx)
     if record is None:
@@ -356,7 +359,9 @@ def overlay_fields_exist(doc: Document, ctx: Context):
     known = {
         "sections": {s["id"] for s in english.get("sections", [])},
         "uses": {u["name"] for u in english.get("uses", [])},
+        "use_names": {u["name"] for u in english.get("uses", [])},
         "related": {str(r["port"]) for r in english.get("related", [])},
+        "publishers": {s["publisher"] for s in english.get("sources", [])},
     }
     for field_name, names in known.items():
         for name in doc.data.get(field_name, {}):

@@ -46,8 +46,10 @@ def new_overlay(record) -> str:
     }
     if text.uses:
         overlay["uses"] = {u.name: u.note for u in text.uses}
+        overlay["use_names"] = {u.name: u.name for u in text.uses}
     if text.security:
         overlay["security"] = list(text.security)
     if text.related:
         overlay["related"] = {r.key: r.note for r in text.related}
+    overlay["publishers"] = {s.publisher: s.publisher for s in record.sources}
     return canonical(overlay, "overlay")

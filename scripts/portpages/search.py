@@ -47,7 +47,7 @@ def search_data(project: Project, lang: str, t: dict, records: tuple[Record, ...
         text = record.text if lang == project.default else record.text_in(lang).text
         names = dict.fromkeys([s.name for s in record.services]
                               + [f.name for f in (registry.facts(record.port) if registry else ()) if f.name])
-        words = [markup.summary_text(text.summary, project.markdown), *(use.name for use in text.uses)]
+        words = [markup.summary_text(text.summary, project.markdown), *(use.shown for use in text.uses)]
         prose = [*(f"{s.heading} {s.body}" for s in text.sections), *(u.note for u in text.uses), *text.security,
                  *(r.note for r in text.related)]
         rows.append([record.port, text.title, " ".join(names), " · ".join(words), CURATED, word_bag(prose)])
