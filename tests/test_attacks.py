@@ -43,11 +43,16 @@ sources:
     url: {source_url}
     publisher: {publisher}
     primary: true
+  - key: iana
+    title: Service Name and Transport Protocol Port Number Registry
+    url: https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.xhtml
+    publisher: IANA
+    primary: true
 """
 RECORD_LINES = {"title": 3, "summary": 9, "heading": 12, "body": 13, "use_name": 15, "use_note": 17, "security": 19,
                 "related_port": 21, "related_note": 22, "source_title": 25, "source_url": 26, "publisher": 27}
 HARMLESS = {
-    "title": '"SSH test"', "summary": '"A harmless summary of this port [^rfc4251]."',
+    "title": '"SSH test"', "summary": '"A harmless summary of this port [^rfc4251] [^iana]."',
     "heading": '"What this port does"', "body": '"Harmless body text [^rfc4251]."', "use_name": '"OpenSSH"',
     "use_note": '"The usual server [^rfc4251]."', "security": '"Keep it patched and watched [^rfc4251]."',
     "related_port": "63146", "related_note": '"a harmless note"', "source_title": '"RFC 4251"',
@@ -158,8 +163,8 @@ ATTACKS = [
     A("title-bidi-override", "title", '"SSH \\u202Egnp.exe"', "E506"),
     A("title-terminal-escape", "title", '"\\e[31mSSH"', "E506"),
     A("title-zero-width", "title", '"S\\u200BSH"', "E506"),
-    A("body-line-separator", "body", '"Text\\u2028more text here."', "E506"),
-    A("body-private-use", "body", '"Text \\uE000 with a private character."', "E506"),
+    A("body-line-separator", "body", '"Text\\u2028more text here [^rfc4251]."', "E506"),
+    A("body-private-use", "body", '"Text \\uE000 with a private character [^rfc4251]."', "E506"),
     # Source URLs.
     A("source-javascript-url", "source_url", '"javascript:alert(1)"', "E501"),
     A("source-url-unparsable", "source_url", '"https://[x/"', "E501"),
@@ -179,7 +184,7 @@ ATTACKS = [
     A("overlay-summary-javascript", "summary", '"Un [lien](javascript:alert(1)) piégé ici."', "E502", "javascript:", overlay=True),
     A("overlay-use-heading", "use_note", '"# titre injecté"', "E504", "#", overlay=True),
     A("overlay-related-img", "related_note", '"<img src=x onerror=alert(1)>"', "E503", "<img", overlay=True),
-    A("overlay-security-bidi", "security", '"Texte \\u202E inversé, assez long."', "E506", overlay=True),
+    A("overlay-security-bidi", "security", '"Texte \\u202E inversé, assez long [^rfc4251]."', "E506", overlay=True),
     A("overlay-heading-control", "heading", '"Titre\\u0007"', "E506", overlay=True),
     A("overlay-undefined-citation", "body", '"Texte [^inconnu]."', "E301", "[^inconnu]", overlay=True),
     A("overlay-use-name-newline", "use_name", '"OpenSSH\\n- article forgé"', "E505", overlay=True),

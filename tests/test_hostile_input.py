@@ -77,7 +77,7 @@ def test_a_value_cannot_forge_a_problem_line_or_reach_the_terminal(project):
     path = project.ports / "22.yaml"
     path.write_text(path.read_text() + '"x\\e[31m\\nports/22.yaml:1:1: E000 forged": 1\n')
     run = project.run("check")
-    _problem(run, "ports/22.yaml:23:1: E101 unknown field 'x\\x1b[31m\\nports/22.yaml:1:1: E000 forged'")
+    _problem(run, "ports/22.yaml:28:1: E101 unknown field 'x\\x1b[31m\\nports/22.yaml:1:1: E000 forged'")
     assert "\x1b" not in run.err and len(run.lines) == 2
 
 

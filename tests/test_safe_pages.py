@@ -45,12 +45,17 @@ security:
   - "A one-line note with !!! danger and === tab markers that stay text [^rfc4251]."
 related:
   - port: 63146
-    note: "`<b onmouseover=alert(1)>` as code"
+    note: "`<b onmouseover=alert(1)>` as code [^iana]"
 sources:
   - key: rfc4251
     title: "{SOURCE_TITLE}"
     url: https://www.rfc-editor.org/rfc/rfc4251
     publisher: "{PUBLISHER}"
+    primary: true
+  - key: iana
+    title: Service Name and Transport Protocol Port Number Registry
+    url: https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.xhtml
+    publisher: IANA
     primary: true
 """
 

@@ -12,6 +12,7 @@ import re
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from portpages import markup
 from portpages.model import RANGES, range_of
@@ -237,6 +238,49 @@ def sources_cited(doc: Document, ctx: Context):
 @rule("E303", "duplicate-source", "Two sources share a key.", "Give each source its own key.")
 def source_keys_unique(doc: Document, ctx: Context):
     yield from _unique(doc, "sources", "key", "E303", "source key")
+
+
+# Hosts whose pages repeat what others wrote: never the standard, the registry or the vendor.
+SECONDARY_HOSTS = ("wikipedia.org", "stackoverflow.com", "stackexchange.com", "serverfault.com", "superuser.com",
+                   "reddit.com", "medium.com", "speedguide.net", "grc.com", "adminsub.net")
+
+
+@rule("E305", "too-few-sources", "A record has fewer than two sources.",
+      "Add a second source under `sources:`: the standard, the registry, the vendor's documentation, or a careful secondary one.")
+def two_sources(doc: Document, ctx: Context):
+    count = len(doc.data["sources"])
+    if count < 2:
+        yield doc.problem(("sources", KEY), "E305", f"{count} source; every record needs at least two, one of them primary; add another under sources")
+
+
+@rule("E306", "no-primary-source", "No source of a record is primary (the standard or RFC, the IANA registry, or the vendor's own documentation), or a source marked primary is a site that repeats others (Wikipedia, Q&A sites, port lists).",
+      "Cite the RFC, the registry or the vendor's documentation and mark it `primary: true`; take `primary: true` off secondary sites.")
+def primary_source(doc: Document, ctx: Context):
+    sources = doc.data["sources"]
+    for i, source in enumerate(sources):
+        try:
+            host = (urlsplit(source["url"]).hostname or "").lower()
+        except ValueError:  # an unparsable URL is E501's to report
+            host = ""
+        secondary = next((h for h in SECONDARY_HOSTS if host == h or host.endswith("." + h)), None)
+        if source.get("primary") and secondary:
+            yield doc.problem(("sources", i, "primary"), "E306", f"{secondary} repeats what others wrote and is not a primary source; remove primary: true")
+    if not any(s.get("primary") for s in sources):
+        yield doc.problem(("sources", KEY), "E306", "no source is primary; cite the RFC, the IANA registry or the vendor's documentation and mark it primary: true")
+
+
+# What a reader must be able to check: the sections, the uses and the security notes (the
+# summary restates the sections; a related note only points at another page).
+MUST_CITE = {"sections": "section", "uses": "use note", "security": "security note"}
+
+
+@rule("E307", "uncited-claim", "A section, use note or security note (in a record or its translation) cites no source.",
+      "Add [^key] after the claim it supports, with the key of one of the record's sources.", kind="record+overlay")
+def claims_cited(doc: Document, ctx: Context):
+    for at, _, found in rendered(doc, ctx):
+        what = MUST_CITE.get(at[0])
+        if what and not found.citations and not any(f.code.startswith("E") for f in found.findings):
+            yield doc.problem(at, "E307", f"this {what} cites no source; add [^key] after the claim it supports")
 
 
 # Ids the port page template gives its own headings; a section with one would make two
