@@ -175,6 +175,21 @@ def test_translate_writes_an_overlay_that_marks_the_page_translated(project):
     assert any(line.startswith("ports/22.de.yaml:1:1: E910 ports/22.de.yaml exists; edit it") for line in again.lines)
 
 
+def test_translate_and_fingerprint_work_while_another_record_is_broken(project):
+    # Someone else's half-written record must not stop a translator.
+    (project.ports / "63146.yaml").write_text("port: 63146\ntitle: TODO\n")
+    fingerprint = project.run("fingerprint", "22")
+    assert fingerprint.code == 0, fingerprint.err
+    assert re.fullmatch(r"[0-9a-f]{12}\n", fingerprint.out) and fingerprint.err == ""
+    run = project.run("translate", "22", "de")
+    assert run.code == 0, run.err
+    assert f"translates: {fingerprint.out.strip()}\n" in (project.ports / "22.de.yaml").read_text()
+    # The record asked for is still checked on its own.
+    broken = project.run("fingerprint", "63146")
+    assert broken.code == 1 and broken.lines[0].startswith("ports/63146.yaml:")
+    assert project.run("fingerprint", "4").lines[0] == "ports/4.yaml:1:1: E702 no record for port 4; write ports/4.yaml first (make new PORT=4)"
+
+
 def test_translations_lists_each_language(project):
     run = project.run("translations")
     assert run.code == 0

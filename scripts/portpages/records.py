@@ -105,6 +105,26 @@ def load_records(project: Project, registry=None, checked: dict | None = None) -
     return Loaded(tuple(records[p] for p in sorted(records)), tuple(sorted(problems)), documents)
 
 
+def load_record(project: Project, port: int, registry=None) -> Record:
+    """One English record, read and checked on its own: what `translate` and `fingerprint`
+    need, whatever state the other files are in. Raises Failed with this file's errors."""
+    ports_dir = project.ports_dir
+    shown = f"{_shown(ports_dir)}/{port}.yaml"
+    path = ports_dir / f"{port}.yaml"
+    if not path.is_file():
+        raise Failed([Problem(shown, 1, 1, "E702", f"no record for port {port}; write {shown} first (make new PORT={port})")])
+    doc = load(path, shown)
+    problems = _schema_problems(doc, "record")
+    if not problems:
+        present = frozenset(int(m.group(1)) for f in _files(ports_dir)
+                            if (m := FILE_NAME.fullmatch(f.name)) and not m.group(2))
+        ctx = rules.Context(present, project.languages, {port: doc}, registry, project.markdown)
+        problems = rules.run(doc, ctx, "record")
+    if any(p.is_error for p in problems):
+        raise Failed([p for p in problems if p.is_error])
+    return _record(doc)
+
+
 def _shown(ports_dir: Path) -> str:
     try:
         return ports_dir.resolve().relative_to(Path.cwd().resolve()).as_posix()
