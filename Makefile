@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PP := $(BIN)/portpages
 REGISTRY_ARG := $(if $(REGISTRY),--registry $(REGISTRY)) $(if $(CURATED),--curated)
 
-.PHONY: site offline serve check generate fmt new translations registry rules bench audit test clean
+.PHONY: site offline serve check facts generate fmt new translations registry rules bench audit test clean
 
 # The build environment: pinned runtime packages and this project (editable).
 $(VENV)/.site: requirements.txt pyproject.toml
@@ -52,6 +52,10 @@ fmt: $(VENV)/.site
 # make new PORT=8080 (prefilled from the registry)
 new: $(VENV)/.site
 	$(PP) new $(PORT) $(REGISTRY_ARG)
+
+# A reviewer's re-check: the prose's registry facts, and the claims resting on secondary sources.
+facts: $(VENV)/.site
+	$(PP) facts $(REGISTRY_ARG)
 
 translations: $(VENV)/.site
 	$(PP) translations

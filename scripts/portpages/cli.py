@@ -137,6 +137,21 @@ def cmd_new(args) -> int:
     return 0
 
 
+def cmd_facts(args) -> int:
+    from portpages.facts import review
+
+    inputs, loaded = _checked(args)
+    if inputs.registry is None:
+        raise Failed([Problem("command line", 1, 1, "E900", "make facts compares the records with the registry; leave out --curated")])
+    report = review([doc for doc, kind in loaded.documents if kind == "record"], inputs.registry)
+    _report(report.problems)
+    wrong = sum(p.is_error for p in report.problems)
+    print(f"{report.records} records, {report.claims} cited claims: {report.secondary} rest on secondary sources only (W852); "
+          + (f"{wrong} registry fact(s) in the prose disagree with the registry (E851)" if wrong
+             else "every service the prose names agrees with the registry"), file=sys.stderr)
+    return 1 if wrong else 0
+
+
 def cmd_translations(args) -> int:
     from portpages.render import translation_status
 
@@ -310,6 +325,7 @@ def parser() -> argparse.ArgumentParser:
     bench = command("bench", cmd_bench, "build the full site every way it is built, and smaller sites, and print their cost (make bench)")
     bench.add_argument("--sizes", default="500,2000", help="registry ports per smaller site, comma-separated; full = all")
     command("rules", cmd_rules, "list every rule code: what it means and how to fix it", registry=False)
+    command("facts", cmd_facts, "re-check the prose against the registry and list the claims that cite only secondary sources (make facts)")
     command("translations", cmd_translations, "per language: translated, out-of-date and missing records")
     tr = command("translate", cmd_translate, "write ports/<port>.<language>.yaml to translate, with the English text and its fingerprint", registry=False)
     tr.add_argument("port", type=_port)

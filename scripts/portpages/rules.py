@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from portpages import markup
+from portpages import kept, markup
 from portpages.model import RANGES, range_of
 from portpages.problems import Problem
 from portpages.yamlsource import KEY, Document
@@ -439,6 +439,43 @@ def overlay_is_translated(doc: Document, ctx: Context):
             value = value.get(part) if isinstance(value, dict) else None
         if value is not None and value == text and len(text.split()) > 3:
             yield doc.problem(at, "W705", "this is the English text word for word; translate it or remove the field")
+
+
+@rule("E706", "translation-changes-facts", "A translated field's numbers, transport protocols (TCP, UDP, SCTP, DCCP, QUIC), `code` or link targets differ from the English field's.",
+      "Translate the words around them; keep every number, protocol name, code span and link as the English has them.", kind="overlay")
+def overlay_keeps_facts(doc: Document, ctx: Context):
+    record = _english(doc, ctx)
+    if record is None:
+        return
+    en, data = record.data, doc.data
+    keys = tuple(s["key"] for s in en.get("sources", []))
+    md = (lambda text: kept.kept(text, ctx.markdown, keys))
+    fields = [(("title",), data.get("title"), en.get("title"), kept.plain), (("summary",), data.get("summary"), en.get("summary"), md)]
+    for s in en.get("sections", []):
+        mine = (data.get("sections") or {}).get(s["id"]) or {}
+        fields += [(("sections", s["id"], "heading"), mine.get("heading"), s["heading"], kept.plain),
+                   (("sections", s["id"], "body"), mine.get("body"), s["body"], md)]
+    for u in en.get("uses", []):
+        fields += [(("uses", u["name"]), (data.get("uses") or {}).get(u["name"]), u["note"], md),
+                   (("use_names", u["name"]), (data.get("use_names") or {}).get(u["name"]), u["name"], kept.plain)]
+    for i, note in enumerate(data.get("security") or ()):
+        if i < len(en.get("security", [])):
+            fields.append((("security", i), note, en["security"][i], md))
+    for r in en.get("related", []):
+        fields.append((("related", str(r["port"])), (data.get("related") or {}).get(str(r["port"])), r["note"], md))
+    broken = {at for at, _, found in rendered(doc, ctx) if any(f.code.startswith("E") for f in found.findings)}
+    for at, mine, english, facts in fields:
+        if isinstance(mine, str) and isinstance(english, str) and at not in broken:
+            changed = facts(mine).differences(facts(english))
+            if changed:
+                yield doc.problem(at, "E706", f"the translation changes the facts: {'; '.join(changed[:3])}; keep them as the English has them")
+
+
+# `make facts` (facts.py): a reviewer's report, not part of `make check`.
+declare("E851", "prose-registry-fact", "A sentence citing the IANA registry names a service on a port the registry does not list it on (`make facts`).",
+        "Correct the name or the number from the registry, or cite the source the statement really comes from.", kind="facts")
+declare("W852", "secondary-only-claim", "A claim cites only secondary sources (`make facts` lists them for reviewers).",
+        "Add the standard, the registry or the vendor's documentation where it says the same, or keep it and let a reviewer judge.", kind="facts")
 
 
 @rule("E702", "overlay-record", "A translation exists for a port that has no English record.", "Add the English record first, or fix the file name.", kind="overlay")
