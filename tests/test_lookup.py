@@ -47,9 +47,9 @@ def test_curated_record_merges_over_registry_facts(registry_site):
     assert "SSH (fixture)" in html  # the record's title wins
     assert "What the IANA registry says" in html
     assert "Registry facts only" not in html
-    # The record's one source is footnote 1; the registry's references follow it.
+    # The record's two sources are footnotes 1 and 2; the registry's references follow them.
     assert re.search(r'<li id="fn:registry.1">\s*<p><a href="https://www.rfc-editor.org/rfc/rfc4251">RFC 4251</a>', html)
-    assert re.search(r'href="#fn:registry.1">2<', html)
+    assert re.search(r'href="#fn:registry.1">3<', html)
 
 
 def test_registry_text_cannot_inject_markup(tmp_path):

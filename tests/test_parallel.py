@@ -63,7 +63,8 @@ def test_one_sitemap_lists_every_language_with_its_alternates_and_x_default(both
     assert entry, sitemap[:500]
     links = re.findall(r'hreflang="([^"]+)" href="([^"]+)"', entry.group(1))
     assert links == [("en", "https://portpages.example/ports/22/"), ("fr", "https://portpages.example/fr/ports/22/"),
-                     ("de", "https://portpages.example/de/ports/22/"), ("x-default", "https://portpages.example/ports/22/")]
+                     ("de", "https://portpages.example/de/ports/22/"), ("es", "https://portpages.example/es/ports/22/"),
+                     ("x-default", "https://portpages.example/ports/22/")]
     pages = len(re.findall(r"<loc>https://portpages\.example/ports/", sitemap))
     assert pages == len(re.findall(r"<loc>https://portpages\.example/de/ports/", sitemap)) > 1
 

@@ -29,8 +29,11 @@ def _rivals() -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(rows[0])
     for row in rows[1:]:
-        port = row[1]
-        if (port.isdigit() and (3380 <= int(port) <= 3389 or 33890 <= int(port) <= 33899 or int(port) in recorded)) \
+        low, _, high = row[1].partition("-")  # a range row (x11, 6000-6063) covers its records too
+        if not low.isdigit():
+            continue
+        span = range(int(low), int(high or low) + 1)
+        if (int(low) in range(3380, 3390) or int(low) in range(33890, 33900) or (len(span) < 100 and recorded & set(span))) \
                 or RIVALS.search(row[0] + " " + row[3]):
             writer.writerow(row)
     return out.getvalue()

@@ -20,7 +20,8 @@ def test_french_port_page_has_feedback_footnotes_related_and_tabs(built_site):
     # Numbered footnotes in order of first citation, with their sources.
     refs = re.findall(r'<sup id="fnref[^"]*"><a class="footnote-ref" href="#fn:([a-z0-9-]+)">(\d+)<', html)
     assert refs[:2] == [("apple", "1"), ("apple", "1")] and ("rfc6335", "2") in refs
-    assert re.search(r'<li id="fn:apple">\s*<p><a href="https://support.apple.com/en-us/103229">TCP and UDP ports used by Apple software products</a>', html)
+    # The cited document's title is its own, in English, and marked so.
+    assert re.search(r'<li id="fn:apple">\s*<p><a href="https://support.apple.com/en-us/103229"><span lang="en">TCP and UDP ports used by Apple software products</span></a>', html)
     # Related port links to its page, with its title; the range to its range page.
     assert '<a href="../63146/">Port 63146\u00a0: Second fixture port</a>' in html
     assert 'href="../../ranges/dynamic/"' in html

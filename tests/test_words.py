@@ -1,4 +1,4 @@
-"""No English word of the site's own interface on a French or German page: every built
+"""No English word of the site's own interface on a French, German or Spanish page: every built
 page of every language is scanned for the English strings of our tables and of Material's,
 in its text and in the attributes a reader meets (titles, labels, placeholders), outside
 what is marked lang="en" (record text not translated yet, names).
@@ -17,7 +17,7 @@ from conftest import ROOT
 
 STRINGS = ROOT / "scripts" / "portpages" / "strings"
 SHOWN_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt", "data-pp-loading", "data-pp-failed")
-LANGUAGES = ("fr", "de")
+LANGUAGES = ("fr", "de", "es")
 
 
 def _leaves(node, path=()):
