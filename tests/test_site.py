@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import make_project
+from conftest import ROOT, make_project
 
 
 def _html(site, rel):
@@ -135,3 +135,18 @@ def test_the_feedback_answers_are_words_in_the_pages_language(built_site, page, 
     buttons = re.findall(r'<button class="md-feedback__icon pp-feedback__answer" type="submit" title="[^"]+" data-md-value="(\d)">([^<]+)</button>', html)
     assert buttons == [("1", answers[0]), ("0", answers[1])]
     assert "<svg" not in re.search(r'<form class="md-feedback".*?</form>', html, re.S).group(0)
+
+
+def test_tables_come_wrapped_for_scrolling_with_materials_own_style(built_site):
+    from pathlib import Path
+
+    import material
+
+    html = _html(built_site, "ports/index.html")
+    # Scrolls on a narrow screen without waiting for Material's script to wrap it.
+    assert '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table class="pp-table">' in html
+    assert "<table>" not in html
+    css = next((Path(material.__file__).parent / "templates/assets/stylesheets").glob("main.*.min.css")).read_text("utf-8")
+    first, last = css.index(".md-typeset table:not([class]){"), css.rindex("table:not([class])")
+    material_rules = css[first:css.index("}", last) + 1].replace("table:not([class])", "table.pp-table")
+    assert material_rules in (ROOT / "docs/assets/portpages.css").read_text("utf-8")
