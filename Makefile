@@ -7,15 +7,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 PP := $(BIN)/portpages
 REGISTRY_ARG := $(if $(REGISTRY),--registry $(REGISTRY)) $(if $(CURATED),--curated)
+# In an unpacked `make bundle` (an intranet build host), its wheels/ folder is the only
+# package index: pip asks nothing else.
+PIP_SOURCE := $(if $(wildcard wheels/*.whl),--no-index --find-links wheels)
+PIP := $(BIN)/pip install --quiet --disable-pip-version-check $(PIP_SOURCE)
 
-.PHONY: site offline serve check facts generate fmt new translations registry rules bench audit test clean
+.PHONY: site offline serve check facts generate fmt new translations registry rules bench audit bundle test clean
 
 # The build environment: pinned runtime packages and this project (editable).
-$(VENV)/.site: requirements.txt pyproject.toml
+$(VENV)/.site: requirements.txt requirements-build.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . || \
-	  $(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PIP) -r requirements.txt
+	$(PIP) -r requirements-build.txt
+	$(PIP) --no-deps --no-build-isolation -e .
 	touch $@
 
 # The test environment adds pytest and playwright (which drives Debian's chromium).
@@ -51,7 +55,13 @@ fmt: $(VENV)/.site
 
 # make new PORT=8080 (prefilled from the registry)
 new: $(VENV)/.site
+	@test -n "$(PORT)" || { echo "command line:1:1: E900 say which port: make new PORT=NNNN (the lookup page tells which numbers have no record)" >&2; exit 1; }
 	$(PP) new $(PORT) $(REGISTRY_ARG)
+
+# Everything an intranet build host without a package index needs, in one archive:
+# dist/portpages-bundle.tar.gz (README: "Intranet build host").
+bundle: $(VENV)/.site
+	$(PP) bundle
 
 # A reviewer's re-check: the prose's registry facts, and the claims resting on secondary sources.
 facts: $(VENV)/.site

@@ -48,7 +48,8 @@ def test_corpus_covers_every_error_rule_a_record_can_break():
     # Tested on their own: size and permissions below; registry and layout in test_contributing;
     # hostile field values in test_attacks; file kinds, nesting and number forms in test_hostile_input.
     covered = ({_header(p)[0] for p in BROKEN} | {a.code for a in ATTACKS}
-               | {"E004", "E006", "E801", "E802", "E901", "E010", "E011", "E012"})
+               | {"E004", "E006", "E801", "E802", "E901", "E010", "E011", "E012"}
+               | {"E704"})  # needs git history: tests/test_messages.py
     reachable = {code for code, r in RULES.items() if code.startswith("E") and r.kind in ("file", "record", "overlay", "record+overlay")}
     assert reachable <= covered, sorted(reachable - covered)
 
@@ -80,7 +81,7 @@ def test_every_problem_in_every_file_is_reported_at_once(project):
     run = project.run("check")
     found = [(line.split(":")[0], line.split()[1]) for line in run.lines if line.startswith("ports/")]
     assert found == [("ports/22.yaml", "E401"), ("ports/60767.yaml", "E503"), ("ports/63146.yaml", "E501")]
-    assert run.lines[-1] == "3 error(s); nothing was written"
+    assert run.lines[-1] == "3 error(s)"  # check writes nothing anyway: it does not say so
 
 
 def test_a_broken_record_is_reported_once_not_in_every_file_that_names_it(project):

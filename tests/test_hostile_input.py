@@ -159,6 +159,7 @@ def test_sigterm_stops_mkdocs_and_leaves_no_staging_folder(built_site):
 def test_csv_cells_that_look_like_formulas_are_text(project):
     path = project.ports / "63146.yaml"
     path.write_text(path.read_text().replace("title: Second fixture port", 'title: "=HYPERLINK(\\"https://evil.example\\",\\"x\\")"'))
+    assert project.run("fmt").code == 0
     assert project.run("generate").code == 0
     rows = (project.root / "docs/api/v1/ports.csv").read_text().splitlines()
     row = next(r for r in rows if r.startswith("63146,"))

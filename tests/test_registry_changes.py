@@ -132,7 +132,7 @@ def test_a_broken_snapshot_is_a_located_problem_and_prints_nothing(tmp_path, cap
     assert lines[0].startswith(f"{broken.as_posix()}:4:") and " E811 " in lines[0]
     assert "'1x' is not a number" in lines[0]
     assert lines[1].startswith(f"{missing.as_posix()}:1:1: E810 ")
-    assert lines[2] == "2 error(s); nothing was written"
+    assert lines[2] == "2 error(s)"
 
 
 def test_a_project_without_records_is_a_problem_not_a_summary_of_none(tmp_path, capsys):

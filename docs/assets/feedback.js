@@ -20,6 +20,15 @@ document$.subscribe(function () {
     if (earlier !== null) show(earlier);
   } catch (e) { /* storage may be off (private mode, file:// policies) */ }
 
+  // The page as a path inside the site (ports/22/, or ports/22.html read from a file
+  // share), whatever folder or host the site is served from.
+  function sitePath() {
+    var base = JSON.parse(document.getElementById("__config").textContent).base;
+    var root = new URL(base.replace(/\/?$/, "/"), location.href).href;
+    var here = location.href.split(/[?#]/)[0];
+    return here.indexOf(root) === 0 ? here.slice(root.length) : location.pathname.replace(/^\//, "");
+  }
+
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     var value = ev.submitter.getAttribute("data-md-value");
@@ -31,7 +40,7 @@ document$.subscribe(function () {
       fetch(endpoint, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ page: location.pathname, lang: document.documentElement.lang, value: Number(value) })
+        body: JSON.stringify({ page: sitePath(), lang: document.documentElement.lang, value: Number(value) })
       }).catch(function () { /* a lost vote is not worth an error */ });
     }
   });

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from portpages.problems import Failed, Problem
-from portpages.project import VENDORED_REGISTRY
+from portpages.project import VENDORED_REGISTRY, open_project
 
 
 class _Parser(argparse.ArgumentParser):
@@ -61,12 +61,10 @@ def _checked(args):
 
 
 def cmd_check(args) -> int:
-    from portpages.fmt import relayout
+    from portpages import pipeline
 
     _, loaded = _checked(args)
-    layout = [problem for _, _, problem in relayout(loaded.documents)]
-    if layout:
-        raise Failed(layout)
+    pipeline.layout(loaded)
     warnings = len(loaded.problems)
     print(f"{len(loaded.records)} records OK" + (f", {warnings} warning(s)" if warnings else "") + _scope(args), file=sys.stderr)
     return 0
@@ -150,6 +148,44 @@ def cmd_facts(args) -> int:
           + (f"{wrong} registry fact(s) in the prose disagree with the registry (E851)" if wrong
              else "every service the prose names agrees with the registry"), file=sys.stderr)
     return 1 if wrong else 0
+
+
+def cmd_feedback(args) -> int:
+    from portpages import feedback
+
+    db = Path(args.db)
+    if args.action == "report":
+        if not db.is_file():
+            raise Failed([Problem(args.db, 1, 1, "E905", "no votes database here; run `portpages feedback serve --db` first, or give the right --db")])
+        print("\n".join(feedback.report(db)))
+        return 0
+    host, _, port = args.listen.rpartition(":")
+    if not host or not port.isdigit() or int(port) > 65535:
+        raise Failed([Problem("command line", 1, 1, "E900", f"--listen {args.listen!r} is not HOST:PORT, such as 127.0.0.1:8765")])
+    try:
+        languages = frozenset(open_project(Path(args.root).resolve()).languages)
+    except Failed:
+        languages = None  # run outside the project: any language code
+    origins = frozenset(args.origin) if args.origin else None
+    try:
+        feedback.serve(db, host, int(port), origins, languages,
+                       ready=lambda url: print(f"receiving votes on {url}, storing them in {db}; Ctrl-C stops", file=sys.stderr, flush=True))
+    except OSError as exc:
+        raise Failed([Problem("command line", 1, 1, "E905", f"cannot listen on {args.listen}: {exc.strerror}")]) from None
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+    return 0
+
+
+def cmd_bundle(args) -> int:
+    from portpages.bundle import make_bundle
+
+    archive, wheels = make_bundle(Path(args.root).resolve(), Path(args.dist))
+    size = archive.stat().st_size / 1e6
+    print(f"wrote {archive.as_posix()} ({size:.1f} MB): the project and {wheels} wheels for Python "
+          f"{sys.version.split()[0]} on {sys.platform}; on the build host: tar xzf it, cd portpages-bundle, make offline",
+          file=sys.stderr)
+    return 0
 
 
 def cmd_translations(args) -> int:
@@ -296,7 +332,7 @@ def parser() -> argparse.ArgumentParser:
             p.add_argument("--curated", action="store_true", help="leave the registry out: curated records only (quick previews)")
         else:
             p.set_defaults(curated=True)
-        p.set_defaults(func=func)
+        p.set_defaults(func=func, writes=name in WRITERS)
         return p
 
     command("check", cmd_check, "check every record; print each problem as file:line:col: CODE message")
@@ -326,6 +362,14 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--sizes", default="500,2000", help="registry ports per smaller site, comma-separated; full = all")
     command("rules", cmd_rules, "list every rule code: what it means and how to fix it", registry=False)
     command("facts", cmd_facts, "re-check the prose against the registry and list the claims that cite only secondary sources (make facts)")
+    bundle = command("bundle", cmd_bundle, "write dist/portpages-bundle.tar.gz: the project and wheels of every pinned requirement, for a host with no package index", registry=False)
+    bundle.add_argument("--dist", default="dist", help="folder for the archive (default: dist)")
+    fb = command("feedback", cmd_feedback, "receive the feedback widget's votes into SQLite (serve), or list pages by unhelpful votes (report)", registry=False)
+    fb.add_argument("action", choices=("serve", "report"))
+    fb.add_argument("--db", default="feedback.sqlite", help="the SQLite file of votes (default: feedback.sqlite)")
+    fb.add_argument("--listen", default="127.0.0.1:8765", help="HOST:PORT to receive votes on (serve; default: 127.0.0.1:8765)")
+    fb.add_argument("--origin", action="append", help="a site origin allowed to send votes, such as https://ports.intranet.example; "
+                                                       "`null` for pages read from a file share (repeat; default: any)")
     command("translations", cmd_translations, "per language: translated, out-of-date and missing records")
     tr = command("translate", cmd_translate, "write ports/<port>.<language>.yaml to translate, with the English text and its fingerprint", registry=False)
     tr.add_argument("port", type=_port)
@@ -337,6 +381,10 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+# The commands that write files: only their failures need saying that nothing was written.
+WRITERS = frozenset({"generate", "site", "offline", "fmt", "new", "translate", "serve", "registry", "bench", "bundle"})
+
+
 def _interrupted(signum, frame):
     raise KeyboardInterrupt
 
@@ -346,6 +394,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # SIGTERM (a CI timeout, `kill`) unwinds like Ctrl-C: MkDocs is stopped, staging removed.
     signal.signal(signal.SIGTERM, _interrupted)
+    args = None
     try:
         args = parser().parse_args(argv)
         return args.func(args)
@@ -354,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
             sys.stderr.write(failed.detail)
         _report(failed.problems)
         errors = sum(p.is_error for p in failed.problems)
-        print(f"{errors} error(s); nothing was written", file=sys.stderr)
+        print(f"{errors} error(s)" + ("; nothing was written" if getattr(args, "writes", False) else ""), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted; the previous site was kept", file=sys.stderr)

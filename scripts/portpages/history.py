@@ -22,3 +22,19 @@ def record_dates(root: Path) -> dict[str, tuple[str, str]]:
             added, updated = dates.get(name, (date, date))
             dates[name] = (date, updated)  # older commits move "added" back
     return dates
+
+
+def past_texts(root: Path, path: str, limit: int = 100) -> list[str] | None:
+    """Every committed text of `path` (relative to `root`), newest first; None outside a git
+    checkout, [] for a file never committed."""
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+
+    try:
+        log = git("log", f"-{limit}", "--format=%H", "--", path)
+    except OSError:
+        return None
+    if log.returncode != 0:
+        return None
+    shown = (git("show", f"{commit}:./{path}") for commit in log.stdout.split())
+    return [r.stdout for r in shown if r.returncode == 0]

@@ -260,7 +260,7 @@ def web_url_problem(url: str) -> str | None:
     if "@" in parts.netloc:
         return "has a user name or password before '@', which hides the real host; remove it"
     if not parts.hostname or "." not in parts.hostname.strip("."):
-        return "has no host name"
+        return "has no host name; write the whole address, such as https://www.rfc-editor.org/rfc/rfc6335"
     return None
 
 

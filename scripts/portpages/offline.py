@@ -75,9 +75,42 @@ def _build_offline(root: Path, languages: tuple[str, ...], output: Path, dist: P
     return f"offline site in {_shown(output, root)}/; {_shown(archive, root)} ({archive.stat().st_size // 1024} KB, sha256 {digest[:12]}…)"
 
 
+# Addresses in Material's bundle that it loads only on demand: for a browser without
+# ResizeObserver (the polyfill, vendored here instead), a Mermaid diagram, a repo_url's
+# facts. Offline the first comes from the site and the others become addresses nothing can
+# load; pages that would ask for them are refused anyway (E962).
+BUNDLE_REWRITES = (
+    ('"https://unpkg.com/resize-observer-polyfill"',
+     # Beside the bundle's own folder, wherever the page sits: the bundle's script element knows.
+     'document.querySelector(\'script[src*="assets/javascripts/bundle."]\').src'
+     '.replace(/javascripts\\/bundle\\.[^/]*$/,"vendor/resize-observer-polyfill/ResizeObserver.js")'),
+    ('"https://unpkg.com/mermaid@11/dist/mermaid.min.js"', '"about:blank#mermaid-is-not-in-the-offline-site"'),
+    ("`https://api.github.com/", "`about:blank#no-github-api/"),
+    ("`https://${", "`about:blank#no-gitlab-api/${"),
+)
+
+
+# Material's lunr language files, for its search plugin; the site has its own search, and
+# nothing loads them (their comments name outside sites, as documentation).
+LEFT_OUT_FOLDERS = ("assets/javascripts/lunr",)
+
+
 def finish(site: Path) -> None:
     for name in LEFT_OUT:
         (site / name).unlink(missing_ok=True)
+    for name in LEFT_OUT_FOLDERS:
+        shutil.rmtree(site / name, ignore_errors=True)
+    bundles = sorted((site / "assets" / "javascripts").glob("bundle.*.min.js"))
+    if len(bundles) != 1:
+        raise Failed([Problem("site-offline", 1, 1, "E965", f"found {len(bundles)} Material bundles, not one; "
+                                                           "the offline build knows Material 9.8's layout (requirements.txt)")])
+    text = bundles[0].read_text("utf-8")
+    for old, new in BUNDLE_REWRITES:
+        if old not in text:
+            raise Failed([Problem(f"site-offline/{bundles[0].relative_to(site).as_posix()}", 1, 1, "E965",
+                                  f"Material's bundle no longer has {old}; update offline.BUNDLE_REWRITES for this Material version")])
+        text = text.replace(old, new)
+    bundles[0].write_text(text, "utf-8")
 
 
 # --- nothing leaves the site -----------------------------------------------------------

@@ -49,6 +49,16 @@ def check(inputs: Inputs, checked: dict | None = None) -> Loaded:
     return load_records(inputs.project, inputs.registry, checked)
 
 
+def layout(loaded: Loaded) -> None:
+    """E901 stops the build as it fails `make check`: one layout for every record, so that a
+    review diff shows what changed and nothing else."""
+    from portpages.fmt import relayout
+
+    wrong = [problem for _, _, problem in relayout(loaded.documents)]
+    if wrong:
+        raise Failed(sorted([*wrong, *loaded.problems]))
+
+
 def render(inputs: Inputs, loaded: Loaded, reuse=None) -> Rendered:
     """Every generated page, keyed by its path under docs/ (nothing is written). `reuse`
     (from the cache) names registry pages that docs/ already holds as they would be."""
@@ -86,6 +96,7 @@ def generate(root: Path, registry_path: Path | None = None) -> Generated:
         loaded = check(inputs, fields.checked)
     finally:
         fields.save()
+    layout(loaded)
     rendered = render(inputs, loaded, cache.reuse())
     written, removed = write(inputs, rendered)
     pages = [*rendered.files, *rendered.kept]

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import jsonschema
 
-from portpages import markup, rules
+from portpages import history, markup, rules
 from portpages.model import Record, Related, Section, Service, Source, Text, Translation, Use
 from portpages.problems import Failed, Problem
 from portpages.project import Project
-from portpages.yamlsource import KEY, Document, load
+from portpages.yamlsource import KEY, Document, load, parse
 
 # ASCII digits without leading zeros, matched whole: "٢٢.yaml", "0022.yaml" or a name
 # ending in a newline would otherwise stand for port 22 too.
@@ -99,10 +99,41 @@ def load_records(project: Project, registry=None, checked: dict | None = None) -
         record = records[int(Path(doc.path).name.split(".")[0])]
         translation = _translation(doc, lang, record)
         if translation.state == "stale":
-            problems.append(doc.problem(("translates",), "W703", f"the English text changed since this translation; update it and set translates: {record.text.fingerprint()}"))
+            problems.append(_stale(project, doc, record))
         record.translations[lang] = translation
+    if any(p.is_error for p in problems):
+        raise Failed(problems)
     documents = tuple(sorted([(d, "record") for d in english.values()] + [(d, "overlay") for d, _ in overlays], key=lambda x: x[0].path))
     return Loaded(tuple(records[p] for p in sorted(records)), tuple(sorted(problems)), documents)
+
+
+def _stale(project: Project, doc: Document, record: Record) -> Problem:
+    """W703 when `translates:` is the fingerprint of an earlier English text (the English
+    changed since); E704 when it is no version's at all (mistyped or made up)."""
+    wanted, current = doc.data["translates"], record.text.fingerprint()
+    earlier = _past_fingerprints(project, record.path)
+    if earlier is None:  # no history to tell the two apart
+        return doc.problem(("translates",), "W703", f"translates: {wanted} is not the current English text's fingerprint ({current}): "
+                                                    f"the English changed since this translation, or the value is mistyped; update the translation and set translates: {current}")
+    if wanted in earlier:
+        return doc.problem(("translates",), "W703", f"the English text changed since this translation; update it and set translates: {current}")
+    return doc.problem(("translates",), "E704", f"translates: {wanted} is the fingerprint of no version of {record.path}, now or in any commit; "
+                                                f"if the translation matches the English, set translates: {current}")
+
+
+def _past_fingerprints(project: Project, path: str) -> set[str] | None:
+    texts = history.past_texts(project.root, path)
+    if texts is None:
+        return None
+    found = set()
+    for text in texts:
+        try:
+            doc = parse(text, path)
+            if not _schema_problems(doc, "record"):
+                found.add(_record(doc).text.fingerprint())
+        except (Failed, KeyError, TypeError, ValueError):
+            continue  # an old version this checker no longer reads fingerprints nothing
+    return found
 
 
 def load_record(project: Project, port: int, registry=None) -> Record:
@@ -189,7 +220,8 @@ def _value_message(error: jsonschema.ValidationError) -> str:
     if v == "uniqueItems":
         return "lists the same item twice; remove the repeat"
     if v == "pattern":
-        hint = error.schema.get("description", "")
+        # x-form: a field's own short "write it like this"; its description explains the field.
+        hint = error.schema.get("x-form") or error.schema.get("description", "")
         return f"{markup.shown(error.instance)} has the wrong form; {hint or 'see the Record format page'}"
     return error.message
 

@@ -421,6 +421,7 @@ def overlay_fields_exist(doc: Document, ctx: Context):
             yield doc.problem((field_name, KEY), "E701", f"the English record has no {field_name} to translate; remove it")
 
 
+declare("E704", "unknown-fingerprint", "A translation's `translates:` is the fingerprint of no version of the English record, now or in its git history: mistyped, or copied from another record.", "Set `translates:` to what `portpages fingerprint <port>` prints, once the translation matches the English.", kind="overlay")
 declare("W703", "stale-translation", "The English text changed since this translation was made (its `translates:` fingerprint is old).", "Update the translation, then set `translates:` to what `portpages fingerprint <port>` prints.", kind="overlay")
 
 
@@ -489,6 +490,8 @@ declare("E901", "canonical-layout", "The file is not in the canonical layout (ke
 declare("E902", "formatter-data", "The formatter would have changed a file's data (a bug); the file is left alone.", "Report it; format that file by hand.", kind="command")
 declare("E910", "new-record-exists", "`portpages new` was asked for a port that already has a record.", "Edit the existing file instead.", kind="command")
 declare("E900", "command-line", "The command line is wrong: unknown command, missing or bad argument.", "Run `portpages --help`.", kind="command")
+declare("E905", "feedback", "`portpages feedback` cannot open its votes database or listen where asked.", "Give --db the votes file `feedback serve` writes, and --listen a free HOST:PORT.", kind="command")
+declare("E906", "bundle", "`make bundle` cannot pack a pinned requirement (not installed, another version, not from a wheel) or is not run in a git checkout.", "Run `make site` (or `make clean site`) first, in a clone of the project.", kind="command")
 declare("E950", "build-failed", "mkdocs build --strict failed; the previous site was kept.", "Read MkDocs' output above the line.", kind="command")
 declare("E952", "audit-tools", "`make audit` found no site to audit, no Lighthouse or no Chromium, or Lighthouse failed on a page.", "Run `make site` first; `make audit` installs Lighthouse (npm ci); install Debian's chromium.", kind="command")
 declare("E963", "page-markup", "A generated page renders to HTML outside the page allowlist (the build-time twin of E502-E504, for what no single field shows).", "Read the message; fix the record whose page it names.", kind="command")
@@ -496,6 +499,7 @@ declare("E964", "page-scan", "A built page lacks the Content-Security-Policy or 
 declare("E970", "cannot-write", "An output folder or file cannot be written (permissions, a full disk, a file where a folder belongs).", "Make docs/, site/, .cache/ and the project folder writable, then run the command once more; the last good output was kept.", kind="command")
 declare("E961", "offline-external-resource", "A file of the offline site loads something from outside the site (another host, or a path from the disk's root).", "Vendor the file under docs/assets/vendor/ and point to it with a relative path.", kind="command")
 declare("E962", "offline-external-feature", "A page uses a Material feature that loads from the internet (Mermaid diagrams, repo_url).", "Drop the feature from the page or from mkdocs.yml (the message says which).", kind="command")
+declare("E965", "offline-bundle", "The offline build cannot make Material's bundle load nothing from outside: the bundle is not the one it knows (Material was upgraded).", "Update offline.BUNDLE_REWRITES for the new bundle, or keep the pinned Material version.", kind="command")
 declare("E812", "registry-download", "The registry could not be downloaded.", "Work offline with a copy: REGISTRY=path/to/service-names-port-numbers.csv.", kind="command")
 declare("E810", "registry-file", "The registry file given with --registry cannot be read or lacks a column.", "Give the path of IANA's service-names-port-numbers.csv.", kind="registry")
 declare("E811", "registry-row", "A registry row has a port number that is neither a number nor a range.", "Use an unmodified copy of the registry.", kind="registry")

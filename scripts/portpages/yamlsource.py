@@ -186,7 +186,39 @@ def _compose(text: str):
     return yaml.compose(text, Loader=yaml.CSafeLoader)
 
 
+# `key: |` or `key: >-` (a block of text follows), with its indentation.
+_BLOCK_START = re.compile(r"^( *)((?:- )?)([A-Za-z_][\w-]*): *[|>][+-]?[1-9]?[+-]? *(?:#.*)?$")
+
+
+def _slip(text: str) -> tuple[str, int, str] | None:
+    """The two layout slips YAML's own messages do not name: a tab in the indentation, and
+    a block of text (`body: |`) whose lines are not indented under its key."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        m = _BLOCK_START.match(line)
+        if not m:
+            continue
+        key_col = len(m.group(1)) + len(m.group(2))
+        following = next((n for n in lines[i + 1:] if n.strip()), None)
+        if following is not None and len(following) - len(following.lstrip(" ")) <= key_col \
+                and not following.lstrip(" ").startswith("\t"):
+            at = i + 2 + lines[i + 1:].index(following)
+            return ("block", at, f"the text under `{m.group(3)}: |` must be indented more than `{m.group(3)}:`; "
+                                 f"indent its lines by {key_col + 2} spaces")
+    return None
+
+
+def _tab(text: str, upto: int) -> tuple[int, int] | None:
+    """Where a tab sits in the indentation, up to line `upto`: YAML indents with spaces only."""
+    for i, line in enumerate(text.split("\n")[:upto]):
+        lead = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in lead:
+            return i + 1, lead.index("\t") + 1
+    return None
+
+
 def parse(text: str, shown: str) -> Document:
+    slip = _slip(text)
     try:
         node = _compose(text)
         marks: dict = {}
@@ -200,6 +232,11 @@ def parse(text: str, shown: str) -> Document:
         if exc.context_mark and "end of stream" in (exc.problem or ""):
             mark = exc.context_mark  # an unclosed quote or bracket: point at where it opened
         line, col = _pos(mark) if mark else (1, 1)
+        tab = _tab(text, line)
+        if tab:
+            raise Failed([Problem(shown, *tab, "E001", "a tab in the indentation; YAML indents with spaces only: replace it with spaces")]) from None
+        if slip:
+            raise Failed([Problem(shown, slip[1], 1, "E001", slip[2])]) from None
         what = exc.problem or "invalid YAML"
         if exc.context:
             what = f"{exc.context}, {what}"
@@ -210,4 +247,6 @@ def parse(text: str, shown: str) -> Document:
         raise Failed([Problem(shown, line, col, "E001", f"YAML does not allow the character U+{exc.character:04X} here; delete it")]) from None
     except yaml.YAMLError as exc:
         raise Failed([Problem(shown, 1, 1, "E001", f"YAML syntax: {exc}")]) from None
+    if slip:  # valid YAML, but the block is empty and its text became keys of the mapping
+        raise Failed([Problem(shown, slip[1], 1, "E001", slip[2])])
     return Document(shown, data, marks, spans, text)
