@@ -74,11 +74,12 @@ def test_a_hand_edited_site_is_rebuilt_in_full(built):
     page = built.root / "site" / "ports" / "63146" / "index.html"
     page.write_text("edited by hand", "utf-8")
     record = built.ports / "22.yaml"
-    record.write_text(record.read_text("utf-8") + "\n", "utf-8")
+    good = record.read_text("utf-8")
+    record.write_text(good.replace("Fixture prose", "Fixture prose, edited", 1), "utf-8")  # a record change an update could take
     try:
         line = _site(built)
     finally:
-        record.write_text(record.read_text("utf-8").removesuffix("\n"), "utf-8")
+        record.write_text(good, "utf-8")
     assert "(full build: site/ was changed since the last build)" in line
     assert page.read_text("utf-8") != "edited by hand"
 
@@ -140,7 +141,7 @@ def test_a_registry_page_edited_by_hand_is_rendered_again(tmp_path):
     good = page.read_text("utf-8")
     page.write_text("edited by hand", "utf-8")
     record = project.ports / "22.yaml"
-    record.write_text(record.read_text("utf-8") + "\n", "utf-8")  # any input change: generate runs
+    record.write_text(record.read_text("utf-8").replace("Fixture prose", "Fixture prose, edited", 1), "utf-8")  # any input change: generate runs
     assert project.run("generate").code == 0
     assert page.read_text("utf-8") == good
 
