@@ -26,11 +26,12 @@ def test_the_bundle_installs_and_builds_offline_without_any_index(tmp_path):
               for line in (ROOT / name).read_text().splitlines() if "==" in line and not line.startswith("#")]
     assert len(wheels) == len(pinned)
     assert (host / "scripts/iana/service-names-port-numbers.csv").is_file() and (host / "ports/22.yaml").is_file()
-    # Every index pip might use is a dead address: only wheels/ can answer.
+    # No pip setting of this machine (its config files, PIP_FIND_LINKS, local wheel folders)
+    # and every index a dead address: only the bundle's wheels/ can answer.
     dead = "http://127.0.0.1:9/simple"
-    env = {**os.environ, "PIP_INDEX_URL": dead, "PIP_EXTRA_INDEX_URL": dead, "PIP_NO_CACHE_DIR": "1",
-           "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"}
-    env.pop("VIRTUAL_ENV", None)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_") and k != "VIRTUAL_ENV"}
+    env.update({"PIP_CONFIG_FILE": os.devnull, "PIP_INDEX_URL": dead, "PIP_NO_CACHE_DIR": "1",
+                "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"})
     build = subprocess.run(["make", "offline", "CURATED=1"], cwd=host, capture_output=True, text=True, env=env)
     assert build.returncode == 0, build.stdout + build.stderr
     assert "--no-index --find-links wheels" in build.stdout

@@ -44,16 +44,34 @@ def theme_script_hashes(theme_dirs: list[str]) -> frozenset[str]:
     return frozenset(hashes)
 
 
+# Material's Google Analytics provider (ANALYTICS_PROVIDER=google): where gtag.js comes from
+# and sends to, and its inline script, whose one page-independent value is the property.
+GOOGLE = ("https://www.googletagmanager.com", "https://*.google-analytics.com", "https://*.analytics.google.com")
+_GOOGLE_SCRIPT = re.compile(r'<script id="__analytics">(.*?)</script>', re.S)
+
+
+def google_script_hash(theme_dirs: list[str], property_id: str) -> str:
+    """The provider script's hash with the property filled in, computed from the template
+    (the property is a checked measurement ID, so escaping cannot change it)."""
+    for folder in theme_dirs:
+        path = Path(folder) / "partials" / "integrations" / "analytics" / "google.html"
+        if path.is_file():
+            body = _GOOGLE_SCRIPT.search(path.read_text("utf-8")).group(1)
+            return script_hash(body.replace("{{ property }}", property_id))
+    raise FileNotFoundError("partials/integrations/analytics/google.html")
+
+
 _PAGE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*\btype=\"application/json\")[^>]*>(.*?)</script>", re.S | re.I)
 
 
-def page_policy(html: str, site_policy: str, allowed: frozenset[str], connect: tuple[str, ...] = ()) -> str:
+def page_policy(html: str, site_policy: str, allowed: frozenset[str], connect: tuple[str, ...] = (),
+                outside: tuple[str, ...] = ()) -> str:
     """The page with its policy narrowed to the hashes of the inline scripts it has: nine
     hashes on every page cost 0.5 KB, and a page may run only what it holds anyway. A
     script with a hash the theme does not have stays unlisted (the browser refuses it,
     and scan_page reports it)."""
     present = frozenset(script_hash(body) for body in _PAGE_SCRIPT.findall(html))
-    narrowed = policy(present & allowed, connect)
+    narrowed = policy(present & allowed, connect, outside)
     # In content="..." a ' needs no escape, and the policy has 26 of them.
     return html.replace(_attribute(site_policy), _attribute(narrowed).replace("&#39;", "'"), 1)
 
@@ -63,15 +81,16 @@ def _attribute(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;").replace("'", "&#39;")
 
 
-def policy(hashes: frozenset[str], connect: tuple[str, ...] = ()) -> str:
-    scripts = " ".join(f"'{h}'" for h in sorted(hashes))
+def policy(hashes: frozenset[str], connect: tuple[str, ...] = (), outside: tuple[str, ...] = ()) -> str:
+    """`outside`: an analytics provider's origins, for its script, its beacons and pixels."""
+    scripts = " ".join([*(f"'{h}'" for h in sorted(hashes)), *outside])
     return "; ".join([
         "default-src 'self'",
         f"script-src 'self' {scripts}",
         "style-src 'self' 'unsafe-inline'",  # Python-Markdown aligns table cells with style=""
-        "img-src 'self' data:",  # Material's icons are data: URIs in its stylesheet
+        " ".join(["img-src 'self' data:", *outside]),  # Material's icons are data: URIs in its stylesheet
         "font-src 'self' data:",
-        " ".join(["connect-src 'self'", *connect]),
+        " ".join(["connect-src 'self'", *connect, *outside]),
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",

@@ -32,8 +32,19 @@ _problems: list[list] = []
 
 
 @cache
-def _hashes(theme_dirs: tuple[str, ...]) -> frozenset[str]:
-    return csp.theme_script_hashes(list(theme_dirs))
+def _hashes(theme_dirs: tuple[str, ...], google: str = "") -> frozenset[str]:
+    hashes = csp.theme_script_hashes(list(theme_dirs))
+    return hashes | {csp.google_script_hash(list(theme_dirs), google)} if google else hashes
+
+
+def _google(config) -> str:
+    """The Google Analytics property when that provider is on, else ""."""
+    analytics = config.extra.get("analytics") or {}
+    return str(analytics.get("property") or "") if analytics.get("provider") == "google" else ""
+
+
+def _outside(config) -> tuple[str, ...]:
+    return csp.GOOGLE if _google(config) else ()
 
 
 @event_priority(-200)
@@ -45,7 +56,9 @@ def on_config(config):
         f"&title={quote('Correction: ')}{{title}}&page={{url}}"
     )
     analytics = dict(config.extra.get("analytics") or {})
-    analytics["provider"] = "custom"
+    # custom: the site's own widget; google: Material's provider, when a hosted site's
+    # mkdocs.yml asks for it (project.py checks the value, mkdocs.offline.yml never does).
+    analytics["provider"] = analytics.get("provider") or "custom"
     analytics["feedback"] = {
         "title": t["title"],
         "ratings": [
@@ -62,7 +75,7 @@ def on_config(config):
     # Words the theme's templates show (overrides/partials/copyright.html, search.html, 404.html).
     words = strings(config.theme["language"])
     config.extra["words"] = {"made_with": site["made_with"], "search": words["search"], "missing": words["missing"]}
-    config.extra["csp"] = csp.policy(_hashes(tuple(config.theme.dirs)), _connect(config))
+    config.extra["csp"] = csp.policy(_hashes(tuple(config.theme.dirs), _google(config)), _connect(config), _outside(config))
     # The site's root 404.html is the default language's: without this each language's
     # build overwrites it and the last one built (German) is what a missing page shows.
     i18n = config.plugins.get("i18n")
@@ -103,8 +116,9 @@ def on_page_content(html, page, config, files):
 
 def on_post_page(output, page, config):
     output = htmlspace.compact(output)
-    output = csp.page_policy(output, config.extra["csp"], _hashes(tuple(config.theme.dirs)), _connect(config))
-    for violation in csp.scan_page(output, _hashes(tuple(config.theme.dirs))):
+    output = csp.page_policy(output, config.extra["csp"], _hashes(tuple(config.theme.dirs), _google(config)), _connect(config),
+                             _outside(config))
+    for violation in csp.scan_page(output, _hashes(tuple(config.theme.dirs), _google(config))):
         _report(page, "E964", f"the built page has {violation.what}")
     return output
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import os
 from dataclasses import dataclass
 from functools import cache
@@ -82,8 +83,21 @@ def open_project(root: Path) -> Project:
     if missing:
         raise Failed([Problem("mkdocs.yml", 1, 1, "E008", f"language '{lang}' has no strings table scripts/portpages/strings/{lang}.yaml; translate en.yaml into it") for lang in missing])
     extra = config.get("extra") or {}
+    _check_analytics(extra.get("analytics") or {})
     return Project(root, ordered, extra.get("repository", "").rstrip("/"), (config.get("site_url") or "").rstrip("/") + "/",
                    tuple(extra.get("popular", ())), _nav_files(config.get("nav") or []), site_config(config))
+
+
+GOOGLE_PROPERTY = re.compile(r"G-[A-Z0-9]{4,20}")
+
+
+def _check_analytics(analytics: dict) -> None:
+    """custom (the site's own widget) or google (Material's provider, with a property)."""
+    provider = analytics.get("provider") or "custom"
+    if provider not in ("custom", "google"):
+        raise Failed([Problem("mkdocs.yml", 1, 1, "E015", f"analytics provider {provider!r} is not custom or google; set ANALYTICS_PROVIDER to one of them")])
+    if provider == "google" and not GOOGLE_PROPERTY.fullmatch(str(analytics.get("property") or "")):
+        raise Failed([Problem("mkdocs.yml", 1, 1, "E015", "the google analytics provider needs ANALYTICS_PROPERTY, a measurement ID such as G-AB12CD34EF")])
 
 
 def _nav_files(nav) -> tuple[str, ...]:

@@ -66,6 +66,7 @@ declare("E005", "not-utf8", "The file has bytes that are not UTF-8.", "Save the 
 declare("E006", "unreadable", "The file cannot be read.", "Check the file's permissions.")
 declare("E007", "file-name", "A file in ports/ is not named `<port>.yaml` or `<port>.<language>.yaml`, with the port in ASCII digits and no leading zeros (so that no two files can stand for one port).", "Rename it, e.g. ports/8080.yaml or ports/8080.fr.yaml.")
 declare("E008", "config-languages", "mkdocs.yml builds a language that has no strings table, or has no i18n languages.", "Add `scripts/portpages/strings/<locale>.yaml` (translate en.yaml) or fix the i18n plugin's languages.", kind="command")
+declare("E015", "config-analytics", "mkdocs.yml asks for an analytics provider other than custom or google, or for google without a measurement ID.", "Leave ANALYTICS_PROVIDER unset (the site's own widget), or set ANALYTICS_PROVIDER=google and ANALYTICS_PROPERTY=G-....", kind="command")
 declare("E009", "yaml-tag", "The file uses a YAML tag (!!python/..., !custom), which records never need.", "Write a plain value without a tag.")
 declare("E010", "not-a-regular-file", "Something in ports/ is a symbolic link, a folder, a device or a pipe; a record is a regular file, so that what is reviewed is what is published.", "Put the record's file itself in ports/.")
 declare("E011", "number-form", "A number is written in a form YAML reads as a number but people do not (0x16, 026, 1_000, 0:22).", "Write it in decimal digits without leading zeros.")
