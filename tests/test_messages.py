@@ -107,3 +107,15 @@ def test_the_documented_examples_work_on_this_checkout():
         assert (ROOT / "ports" / f"{port}.yaml").exists() and not (ROOT / "ports" / f"{port}.{lang}.yaml").exists()
     for port in re.findall(r"portpages fingerprint (\d+)", docs):
         assert (ROOT / "ports" / f"{port}.yaml").exists()
+
+
+def test_a_yaml_sample_in_a_body_is_code_not_a_slip(project):
+    # A `key: |` line inside a fenced sample is text; its highlighting classes (p-Indicator,
+    # a Pygments subtype) are only colours of code.
+    path = project.ports / "22.yaml"
+    sample = "\n\n      ```yaml\n      body: |\n      ```"
+    path.write_text(path.read_text().replace("in the registry too [^iana].", "in the registry too [^iana]." + sample, 1))
+    run = project.run("site")
+    assert run.code == 0, run.err
+    html = (project.root / "site/ports/22/index.html").read_text("utf-8")
+    assert 'class="p p-Indicator"' in html

@@ -161,6 +161,14 @@ def md_url(url: str) -> str:
 # ---- the allowlists -----------------------------------------------------------------------
 
 PYGMENTS_CLASSES = frozenset(c for c in STANDARD_TYPES.values() if c)
+# A token type below a standard one is written as its class plus the subtypes' names
+# (YAML's Punctuation.Indicator is "p-Indicator"): still only a colour of code.
+_PYGMENTS_SUBTYPE = re.compile(r"([a-z]{1,3})((?:-[A-Z][A-Za-z]*)+)")
+
+
+def _pygments_class(name: str) -> bool:
+    m = _PYGMENTS_SUBTYPE.fullmatch(name)
+    return name in PYGMENTS_CLASSES or bool(m and m.group(1) in PYGMENTS_CLASSES)
 
 
 def _classes(*allowed: str, prefixes: tuple[str, ...] = ()):
@@ -194,7 +202,7 @@ _INLINE = {
 PROSE = Policy("prose", {
     **_INLINE, "p": {}, "ul": {}, "ol": {"start": _digits}, "li": {}, "pre": {},
     "div": {"class": _classes("highlight", prefixes=("language-",))},
-    "span": {"class": lambda v: all(c in PYGMENTS_CLASSES for c in v.split())},
+    "span": {"class": lambda v: all(_pygments_class(c) for c in v.split())},
 })
 INLINE = Policy("inline prose", {**_INLINE, "p": {}}, inline_only=True)
 

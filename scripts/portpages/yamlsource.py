@@ -190,7 +190,7 @@ def _compose(text: str):
 _BLOCK_START = re.compile(r"^( *)((?:- )?)([A-Za-z_][\w-]*): *[|>][+-]?[1-9]?[+-]? *(?:#.*)?$")
 
 
-def _slip(text: str) -> tuple[str, int, str] | None:
+def _slip(text: str) -> tuple[int, str, int, str] | None:
     """The two layout slips YAML's own messages do not name: a tab in the indentation, and
     a block of text (`body: |`) whose lines are not indented under its key."""
     lines = text.split("\n")
@@ -203,9 +203,22 @@ def _slip(text: str) -> tuple[str, int, str] | None:
         if following is not None and len(following) - len(following.lstrip(" ")) <= key_col \
                 and not following.lstrip(" ").startswith("\t"):
             at = i + 2 + lines[i + 1:].index(following)
-            return ("block", at, f"the text under `{m.group(3)}: |` must be indented more than `{m.group(3)}:`; "
-                                 f"indent its lines by {key_col + 2} spaces")
+            return (i + 1, m.group(3), at, f"the text under `{m.group(3)}: |` must be indented more than `{m.group(3)}:`; "
+                                           f"indent its lines by {key_col + 2} spaces")
     return None
+
+
+def _empty_block(slip: tuple[int, str, int, str], data, marks: dict) -> bool:
+    """Whether the slip's key really holds an empty text: a `key: |` line inside a code
+    sample of a body is text, not a key, and says nothing about the layout."""
+    line, key = slip[0], slip[1]
+    for at, (mark_line, _) in marks.items():
+        if len(at) >= 2 and at[-1] == KEY and at[-2] == key and mark_line == line:
+            value = data
+            for part in at[:-1]:
+                value = value[part]
+            return value == ""
+    return False
 
 
 def _tab(text: str, upto: int) -> tuple[int, int] | None:
@@ -236,7 +249,7 @@ def parse(text: str, shown: str) -> Document:
         if tab:
             raise Failed([Problem(shown, *tab, "E001", "a tab in the indentation; YAML indents with spaces only: replace it with spaces")]) from None
         if slip:
-            raise Failed([Problem(shown, slip[1], 1, "E001", slip[2])]) from None
+            raise Failed([Problem(shown, slip[2], 1, "E001", slip[3])]) from None
         what = exc.problem or "invalid YAML"
         if exc.context:
             what = f"{exc.context}, {what}"
@@ -247,6 +260,6 @@ def parse(text: str, shown: str) -> Document:
         raise Failed([Problem(shown, line, col, "E001", f"YAML does not allow the character U+{exc.character:04X} here; delete it")]) from None
     except yaml.YAMLError as exc:
         raise Failed([Problem(shown, 1, 1, "E001", f"YAML syntax: {exc}")]) from None
-    if slip:  # valid YAML, but the block is empty and its text became keys of the mapping
-        raise Failed([Problem(shown, slip[1], 1, "E001", slip[2])])
+    if slip and _empty_block(slip, data, marks):  # valid YAML: the block's text became keys
+        raise Failed([Problem(shown, slip[2], 1, "E001", slip[3])])
     return Document(shown, data, marks, spans, text)
