@@ -82,6 +82,8 @@ QUERIES = [  # (page the reader is on, what they type, the first result)
     ("/de/", "postgres", "/de/ports/5432/"),
     ("/de/", "Xsan", "/de/ports/60767/"),
     ("/de/", "22", "/de/ports/22/"),
+    ("/es/", "ssh", "/es/ports/22/"),
+    ("/es/", "escritorio remoto", "/es/ports/3389/"),
 ]
 
 
@@ -92,7 +94,7 @@ def test_the_first_result_is_the_port_the_reader_means(base, page):
         hrefs = search(page, query)
         assert hrefs[0] == base + expected, (start, query, hrefs[:5])
         prefix = base + start
-        assert all(h.startswith(prefix) and not re.match(r"(fr|de)/", h[len(prefix):]) for h in hrefs), \
+        assert all(h.startswith(prefix) and not re.match(r"(fr|de|es)/", h[len(prefix):]) for h in hrefs), \
             (start, query, hrefs)  # only pages of the reader's language
 
 
